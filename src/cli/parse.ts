@@ -1,0 +1,122 @@
+// The CLI stage: the only place that reads argv and the environment.
+import type { CliRequest, LogFormat, LogLevel, LogSettings } from '../config.js';
+import { NodeInitError } from '../errors.js';
+import { serviceEnvironment } from '../environment.js';
+import { findLong, findShort, type OptionName, type OptionSpec } from './options.js';
+
+const HELP_HINT = 'run "node-init --help" to see every option';
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+const LOG_FORMATS: readonly LogFormat[] = ['json', 'pretty'];
+
+/** Flags as given: the values of each flag in order (an empty string for a flag without a value). */
+type Flags = Map<OptionName, string[]>;
+
+function record(flags: Flags, option: OptionSpec, value: string): void {
+  const name = option.name as OptionName;
+  const values = flags.get(name) ?? [];
+  if (values.length > 0 && !option.repeatable) {
+    throw new NodeInitError(`--${name} was given twice; give it once`);
+  }
+  values.push(value);
+  flags.set(name, values);
+}
+
+function missingValue(option: OptionSpec): NodeInitError {
+  return new NodeInitError(`--${option.name} needs a value (${option.value}); ${HELP_HINT}`);
+}
+
+/** Splits argv into flags and the command: options stop at "--" or at the first non-option word. */
+function splitArgv(argv: readonly string[]): { flags: Flags; command: string[] } {
+  const flags: Flags = new Map();
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') {
+      i++;
+      break;
+    }
+    if (arg === '-' || !arg.startsWith('-')) break;
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+      const option = findLong(name);
+      if (!option) throw new NodeInitError(`unknown option --${name}; ${HELP_HINT}`);
+      if (option.value) {
+        const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+        if (value === undefined) throw missingValue(option);
+        record(flags, option, value);
+      } else if (eq >= 0) {
+        throw new NodeInitError(`--${name} takes no value; remove "=${arg.slice(eq + 1)}"`);
+      } else {
+        record(flags, option, '');
+      }
+      continue;
+    }
+    // A cluster of short flags: -vv, -u redis, -uredis.
+    for (let j = 1; j < arg.length; j++) {
+      const letter = arg[j] as string;
+      const option = findShort(letter);
+      if (!option) throw new NodeInitError(`unknown option -${letter}; ${HELP_HINT}`);
+      if (option.value) {
+        const value = j + 1 < arg.length ? arg.slice(j + 1) : argv[++i];
+        if (value === undefined) throw missingValue(option);
+        record(flags, option, value);
+        break;
+      }
+      record(flags, option, '');
+    }
+  }
+  return { flags, command: argv.slice(i) };
+}
+
+function oneOf<T extends string>(what: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new NodeInitError(`${what} must be one of ${allowed.join(', ')}, not "${value}"`);
+}
+
+/**
+ * Log settings from the environment alone, so that even a mistake in the flags is reported in the
+ * format the user asked for. A bad value here falls back to the defaults (the flags' error will follow).
+ */
+export function logSettingsFromEnv(env: NodeJS.ProcessEnv, stderrIsTerminal: boolean): LogSettings {
+  const level = env.NODE_INIT_LOG_LEVEL;
+  const format = env.NODE_INIT_LOG_FORMAT;
+  return {
+    level: level && (LOG_LEVELS as readonly string[]).includes(level) ? (level as LogLevel) : 'warn',
+    format: format && (LOG_FORMATS as readonly string[]).includes(format) ? (format as LogFormat) : stderrIsTerminal ? 'pretty' : 'json',
+  };
+}
+
+function logSettings(flags: Flags, env: NodeJS.ProcessEnv, stderrIsTerminal: boolean): LogSettings {
+  const settings = logSettingsFromEnv(env, stderrIsTerminal);
+  if (env.NODE_INIT_LOG_LEVEL !== undefined) oneOf('NODE_INIT_LOG_LEVEL', env.NODE_INIT_LOG_LEVEL, LOG_LEVELS);
+  if (env.NODE_INIT_LOG_FORMAT !== undefined) oneOf('NODE_INIT_LOG_FORMAT', env.NODE_INIT_LOG_FORMAT, LOG_FORMATS);
+  const verbose = flags.get('verbose')?.length ?? 0;
+  if (verbose > 0) settings.level = verbose > 1 ? 'debug' : 'info';
+  const format = flags.get('log-format')?.[0];
+  if (format !== undefined) settings.format = oneOf('--log-format', format, LOG_FORMATS);
+  return settings;
+}
+
+export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv, stderrIsTerminal: boolean): CliRequest {
+  const { flags, command } = splitArgv(argv);
+  if (flags.has('help')) return { kind: 'help' };
+  if (flags.has('version')) return { kind: 'version' };
+  if (command.length === 0) {
+    throw new NodeInitError('no command given: put the command after the options, e.g. node-init --user nobody -- id');
+  }
+  if (command[0] === '') throw new NodeInitError('the command is an empty string; give the program to run');
+  const uvUseIoUring = env.UV_USE_IO_URING;
+  return {
+    kind: 'run',
+    config: {
+      mode: flags.has('exec') ? 'exec' : 'supervise',
+      user: flags.get('user')?.[0],
+      groupAdd: flags.get('group-add') ?? [],
+      command,
+      log: logSettings(flags, env, stderrIsTerminal),
+      environment: serviceEnvironment(env),
+      ioUringRequested: uvUseIoUring !== undefined && uvUseIoUring !== '' && uvUseIoUring !== '0',
+    },
+  };
+}

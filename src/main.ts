@@ -1,0 +1,77 @@
+// node-init, top to bottom: parse → resolve → setup → drop → exec | supervise.
+// The addon is imported first: loading it records the fds and stdio flags node-init was started with.
+import './native.js';
+import { writeSync } from 'node:fs';
+import { isatty } from 'node:tty';
+import { logSettingsFromEnv, parseCommandLine } from './cli/parse.js';
+import { helpText } from './cli/help.js';
+import type { Config, Environment } from './config.js';
+import { withIdentity } from './environment.js';
+import { ExitCode, NodeInitError } from './errors.js';
+import { execService } from './exec/exec.js';
+import { createLogger, type Logger } from './log.js';
+import { dropPrivileges } from './privileges/drop.js';
+import { checkRunningAs, refuseIoUring } from './privileges/preflight.js';
+import { loadUserDatabase } from './users/database.js';
+import { resolveIdentity } from './users/resolve.js';
+import { version } from '../package.json';
+
+/** Resolve and drop: the environment the service gets once node-init runs as the target user. */
+function becomeUser(config: Config, log: Logger): Environment {
+  const runningAs = checkRunningAs();
+  if (config.user === undefined) {
+    if (config.groupAdd.length > 0) throw new NodeInitError('--group-add needs --user: name the user the groups are added to');
+    return config.environment;
+  }
+  if (!runningAs.isRoot) {
+    log.warn(`not started as root (uid ${runningAs.uid}), so --user ${config.user} is skipped: the command runs as uid ${runningAs.uid}`);
+    return config.environment;
+  }
+  refuseIoUring(config.ioUringRequested);
+  const identity = resolveIdentity({
+    spec: config.user,
+    groupAdd: config.groupAdd,
+    database: loadUserDatabase(),
+    callerUid: runningAs.uid,
+  });
+  dropPrivileges(identity);
+  log.info({ uid: identity.uid, gid: identity.gid, groups: identity.groups, home: identity.home }, `switched to user ${identity.name ?? identity.uid}`);
+  return withIdentity(config.environment, identity);
+}
+
+function run(config: Config, log: Logger): never {
+  const environment = becomeUser(config, log);
+  if (config.mode !== 'exec') {
+    throw new NodeInitError('supervise mode is not built yet; add --exec to run the command in node-init\'s place');
+  }
+  execService(config.command, environment, () => log.info({ argv: config.command }, 'exec'));
+}
+
+function main(): number {
+  // With no listener, SIGUSR1 would open Node's inspector (as root, before the drop).
+  process.on('SIGUSR1', () => {});
+  const stderrIsTerminal = isatty(2);
+  let log = createLogger(logSettingsFromEnv(process.env, stderrIsTerminal));
+  try {
+    const request = parseCommandLine(process.argv.slice(2), process.env, stderrIsTerminal);
+    if (request.kind === 'help') {
+      writeSync(1, helpText(version));
+      return 0;
+    }
+    if (request.kind === 'version') {
+      writeSync(1, `node-init ${version} (node ${process.version})\n`);
+      return 0;
+    }
+    log = createLogger(request.config.log);
+    run(request.config, log);
+  } catch (error) {
+    if (error instanceof NodeInitError) {
+      log.error(error.message);
+      return error.exitCode;
+    }
+    log.error({ stack: (error as Error).stack }, `internal error: ${(error as Error).message}; please report it`);
+    return ExitCode.NodeInitFailed;
+  }
+}
+
+process.exit(main());

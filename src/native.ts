@@ -1,0 +1,60 @@
+// The only module that talks to the addon. It must be the first import of main.ts: loading the addon
+// records node-init's inherited fds and stdio flags before anything else can change them.
+import * as addon from 'posix-exec-native';
+import { constants } from 'node:os';
+
+const errnoNames = new Map(Object.entries(constants.errno).map(([name, value]) => [value, name]));
+
+export function errnoName(errno: number): string {
+  return errnoNames.get(errno) ?? `errno ${errno}`;
+}
+
+export class SyscallError extends Error {
+  constructor(
+    readonly syscall: string,
+    readonly errno: number,
+  ) {
+    super(`${syscall} failed: ${errnoName(errno)}`);
+    this.name = 'SyscallError';
+  }
+
+  get code(): string {
+    return errnoName(this.errno);
+  }
+}
+
+function check(syscall: string, errno: number): void {
+  if (errno !== 0) throw new SyscallError(syscall, errno);
+}
+
+export interface IdTriple {
+  real: number;
+  effective: number;
+  saved: number;
+}
+
+function triple([real, effective, saved]: [number, number, number]): IdTriple {
+  return { real, effective, saved };
+}
+
+export const getresuid = (): IdTriple => triple(addon.getresuid());
+export const getresgid = (): IdTriple => triple(addon.getresgid());
+
+export function setgroups(gids: readonly number[]): void {
+  check('setgroups', addon.setgroups(gids));
+}
+
+export function setresgid(gid: number): void {
+  check('setresgid', addon.setresgid(gid, gid, gid));
+}
+
+export function setresuid(uid: number): void {
+  check('setresuid', addon.setresuid(uid, uid, uid));
+}
+
+/** Returns the errno of setuid(uid): 0 means the call succeeded. */
+export const trySetuid = (uid: number): number => addon.setuid(uid);
+
+/** Replaces node-init with the program; returns the errno only when that failed. */
+export const execve = (path: string, argv: readonly string[], envp: readonly string[]): number =>
+  addon.execve(path, argv, envp);
