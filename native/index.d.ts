@@ -18,6 +18,7 @@ export function setuid(uid: number): number;
 /**
  * Replaces the process with `path`, after giving it a clean start: every signal disposition default,
  * empty signal mask, fds 0-2 open across exec in the blocking mode they had when this module loaded,
- * and only the fds >= 3 that node-init itself inherited. Returns only on failure, with errno.
+ * and of the fds >= 3 only `keepFds` (every other one is marked close-on-exec). Returns only on
+ * failure, with errno.
  */
-export function execve(path: string, argv: readonly string[], envp: readonly string[]): number;
+export function execve(path: string, argv: readonly string[], envp: readonly string[], keepFds: readonly number[]): number;

@@ -23,6 +23,8 @@ export interface Config {
   log: LogSettings;
   /** The service's environment before the user's HOME/USER/LOGNAME are applied. */
   environment: Environment;
+  /** The fds >= 3 node-init inherited, which the service inherits in turn. */
+  inheritedFds: number[];
   /** True when node-init's own Node process could be using io_uring for file I/O (UV_USE_IO_URING). */
   ioUringRequested: boolean;
 }

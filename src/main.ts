@@ -44,7 +44,7 @@ function run(config: Config, log: Logger): never {
   if (config.mode !== 'exec') {
     throw new NodeInitError('supervise mode is not built yet; add --exec to run the command in node-init\'s place');
   }
-  execService(config.command, environment, () => log.info({ argv: config.command }, 'exec'));
+  execService(config.command, environment, config.inheritedFds, () => log.info({ argv: config.command }, 'exec'));
 }
 
 function main(): number {

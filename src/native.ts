@@ -56,5 +56,5 @@ export function setresuid(uid: number): void {
 export const trySetuid = (uid: number): number => addon.setuid(uid);
 
 /** Replaces node-init with the program; returns the errno only when that failed. */
-export const execve = (path: string, argv: readonly string[], envp: readonly string[]): number =>
-  addon.execve(path, argv, envp);
+export const execve = (path: string, argv: readonly string[], envp: readonly string[], keepFds: readonly number[]): number =>
+  addon.execve(path, argv, envp, keepFds);

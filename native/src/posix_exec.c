@@ -8,9 +8,9 @@
 //   (a raw syscall would leave libuv's and V8's threads as root).
 // - execve happens here, not through process.execve, because the new program must start clean: Node
 //   ignores SIGPIPE and SIGXFSZ (ignored dispositions survive exec), marks fds 0-2 close-on-exec, may
-//   leave stdio non-blocking, and owns a dozen fds the service must not see.
-// - The fds a program is allowed to inherit are recorded when this module loads, before node-init
-//   opens anything: those without FD_CLOEXEC at that moment came from node-init's parent.
+//   leave stdio non-blocking, and owns a dozen fds the service must not see. Only the fds node-init
+//   itself inherited are passed on.
+// - The stdio blocking mode is recorded when this module loads, before node-init can change it.
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -25,16 +25,9 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#define MAX_INHERITED 1024
+#define MAX_KEEP_FDS 1024
 
-typedef struct {
-  int fd;
-  dev_t dev;
-  ino_t ino;
-} inherited_fd;
-
-static inherited_fd inherited[MAX_INHERITED];
-static int inherited_count = 0;
+// O_NONBLOCK of fds 0-2 when this module loaded, before Node or node-init could change it.
 static int stdio_status_flags[3] = {-1, -1, -1};
 
 // ---- fd bookkeeping ------------------------------------------------------------------------------
@@ -77,33 +70,22 @@ static void for_each_open_fd(void (*visit)(int fd)) {
   close(dir);
 }
 
-static void record_if_inherited(int fd) {
-  int fd_flags = fcntl(fd, F_GETFD);
-  if (fd_flags < 0 || (fd_flags & FD_CLOEXEC) || inherited_count >= MAX_INHERITED) return;
-  struct stat st;
-  if (fstat(fd, &st) != 0) return;
-  inherited[inherited_count++] = (inherited_fd){fd, st.st_dev, st.st_ino};
-}
-
-static int was_inherited(int fd) {
-  struct stat st;
-  if (fstat(fd, &st) != 0) return 0;
-  for (int i = 0; i < inherited_count; i++) {
-    if (inherited[i].fd == fd && inherited[i].dev == st.st_dev && inherited[i].ino == st.st_ino) return 1;
-  }
-  return 0;
-}
+// The fds >= 3 the program keeps: those node-init inherited (listed by bin/node-init before Node
+// started, since Node marks its inherited fds 0..15 close-on-exec). Everything else gets FD_CLOEXEC.
+static int keep_fds[MAX_KEEP_FDS];
+static int keep_count = 0;
 
 static void mark_for_exec(int fd) {
+  int keep = 0;
+  for (int i = 0; i < keep_count && !keep; i++) keep = keep_fds[i] == fd;
   int fd_flags = fcntl(fd, F_GETFD);
   if (fd_flags < 0) return;
-  int wanted = was_inherited(fd) ? (fd_flags & ~FD_CLOEXEC) : (fd_flags | FD_CLOEXEC);
+  int wanted = keep ? (fd_flags & ~FD_CLOEXEC) : (fd_flags | FD_CLOEXEC);
   if (wanted != fd_flags) fcntl(fd, F_SETFD, wanted);
 }
 
 static void record_start_state(void) {
   for (int fd = 0; fd < 3; fd++) stdio_status_flags[fd] = fcntl(fd, F_GETFL);
-  for_each_open_fd(record_if_inherited);
 }
 
 // ---- the clean process a service starts in -------------------------------------------------------
@@ -272,10 +254,25 @@ static napi_value js_setuid(napi_env env, napi_callback_info info) {
 
 // ---- exec ----------------------------------------------------------------------------------------
 
-// execve(path, argv, envp) after prepare_process_for_exec(). Returns only on failure, with errno.
+// Copies a JS array of fds into keep_fds.
+static int set_keep_fds(napi_env env, napi_value value) {
+  uint32_t count;
+  if (napi_get_array_length(env, value, &count) != napi_ok || count > MAX_KEEP_FDS) return 0;
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value element;
+    int32_t fd;
+    if (napi_get_element(env, value, i, &element) != napi_ok || napi_get_value_int32(env, element, &fd) != napi_ok) return 0;
+    keep_fds[i] = fd;
+  }
+  keep_count = (int)count;
+  return 1;
+}
+
+// execve(path, argv, envp) after prepare_process_for_exec(); keepFds are the fds >= 3 to pass on.
+// Returns only on failure, with errno.
 static napi_value js_execve(napi_env env, napi_callback_info info) {
-  napi_value args[3];
-  if (!get_args(env, info, 3, args)) return throw_bad_args(env);
+  napi_value args[4];
+  if (!get_args(env, info, 4, args) || !set_keep_fds(env, args[3])) return throw_bad_args(env);
   char *path = get_string(env, args[0]);
   char **argv = get_string_array(env, args[1]);
   char **envp = get_string_array(env, args[2]);

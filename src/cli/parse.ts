@@ -98,6 +98,14 @@ function logSettings(flags: Flags, env: NodeJS.ProcessEnv, stderrIsTerminal: boo
   return settings;
 }
 
+/**
+ * bin/node-init lists the fds it was started with (Node marks inherited fds close-on-exec at start-up,
+ * so they can no longer be told apart afterwards). Started without it, node-init passes none on.
+ */
+function inheritedFds(list: string | undefined): number[] {
+  return (list ?? '').split(' ').filter((word) => /^[0-9]+$/.test(word)).map(Number).filter((fd) => fd >= 3);
+}
+
 export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv, stderrIsTerminal: boolean): CliRequest {
   const { flags, command } = splitArgv(argv);
   if (flags.has('help')) return { kind: 'help' };
@@ -116,6 +124,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       command,
       log: logSettings(flags, env, stderrIsTerminal),
       environment: serviceEnvironment(env),
+      inheritedFds: inheritedFds(env.NODE_INIT_INHERITED_FDS),
       ioUringRequested: uvUseIoUring !== undefined && uvUseIoUring !== '' && uvUseIoUring !== '0',
     },
   };

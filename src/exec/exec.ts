@@ -29,9 +29,9 @@ export function resolveCommand(command: readonly string[], environment: Environm
  * Replaces node-init with the command. Only returns by throwing. `beforeExec` runs right before the
  * execve (the logger's last flush).
  */
-export function execService(command: readonly string[], environment: Environment, beforeExec: () => void): never {
+export function execService(command: readonly string[], environment: Environment, inheritedFds: readonly number[], beforeExec: () => void): never {
   const path = resolveCommand(command, environment);
   beforeExec();
-  const errno = execve(path, command, toEnvp(environment));
+  const errno = execve(path, command, toEnvp(environment), inheritedFds);
   throw execFailure(command[0] as string, errno);
 }

@@ -1,0 +1,98 @@
+// Runs node-init (and its peers) as real processes, optionally with temporary /etc/passwd and /etc/group
+// bind-mounted inside a private mount namespace: the machine's own /etc is never touched.
+import { spawn, type SpawnOptions } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(__dirname, '../..');
+export const NODE_INIT = join(ROOT, 'bin/node-init');
+export const BUNDLE = join(ROOT, 'dist/node-init.js');
+export const FIXTURES = join(ROOT, 'test/fixtures');
+
+export interface Result {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  pid: number;
+}
+
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Replaces the environment instead of adding to the test's own. */
+  cleanEnv?: boolean;
+  input?: string;
+  stdio?: SpawnOptions['stdio'];
+  timeoutMs?: number;
+  cwd?: string;
+}
+
+/** The environment node-init gets by default: the test's own, minus anything that changes its logging. */
+export function baseEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) if (name.startsWith('NODE_INIT_') || name === 'NODE_OPTIONS') delete env[name];
+  return env;
+}
+
+export function run(argv: readonly string[], options: RunOptions = {}): Promise<Result> {
+  const env = options.cleanEnv ? { ...options.env } : { ...baseEnv(), ...options.env };
+  const child = spawn(argv[0] as string, argv.slice(1), {
+    env,
+    cwd: options.cwd ?? ROOT,
+    stdio: options.stdio ?? ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  if (child.stdin) child.stdin.on('error', () => {}).end(options.input ?? '');
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
+  return new Promise((resolvePromise, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ code, signal, stdout, stderr, pid: child.pid ?? -1 });
+    });
+  });
+}
+
+/** node-init through its launcher, as users run it. */
+export function nodeInit(args: readonly string[], options: RunOptions = {}): Promise<Result> {
+  return run([NODE_INIT, ...args], options);
+}
+
+export interface Etc {
+  passwd: string;
+  group: string;
+}
+
+export function readFixtureEtc(): Etc {
+  return {
+    passwd: readFileSync(join(FIXTURES, 'etc/passwd'), 'utf8'),
+    group: readFileSync(join(FIXTURES, 'etc/group'), 'utf8'),
+  };
+}
+
+/** argv that runs `argv` with `etc` bind-mounted over /etc/passwd and /etc/group in a new mount namespace. */
+export function withEtc(etc: Etc, argv: readonly string[]): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'node-init-etc-'));
+  writeFileSync(join(dir, 'passwd'), etc.passwd);
+  writeFileSync(join(dir, 'group'), etc.group);
+  const script = 'mount --bind "$1" /etc/passwd && mount --bind "$2" /etc/group && shift 2 && exec "$@"';
+  return ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', script, 'sh', join(dir, 'passwd'), join(dir, 'group'), ...argv];
+}
+
+/** The first line of JSON log output whose msg contains `text`. */
+export function logLine(stderr: string, text: string): Record<string, unknown> | undefined {
+  for (const line of stderr.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const record = JSON.parse(line) as Record<string, unknown>;
+    if (String(record.msg).includes(text)) return record;
+  }
+  return undefined;
+}
+
+export function tempDir(prefix = 'node-init-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
