@@ -3,7 +3,7 @@
 import './native.js';
 import { writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
-import { logSettingsFromEnv, parseCommandLine } from './cli/parse.js';
+import { earlyLogSettings, parseCommandLine } from './cli/parse.js';
 import { helpText } from './cli/help.js';
 import type { Config, Environment } from './config.js';
 import { withIdentity } from './environment.js';
@@ -34,7 +34,8 @@ function becomeUser(config: Config, log: Logger): Environment {
     database: loadUserDatabase(),
     callerUid: runningAs.uid,
   });
-  dropPrivileges(identity);
+  const threads = dropPrivileges(identity);
+  log.debug({ threads }, 'verified the new ids in every thread');
   log.info({ uid: identity.uid, gid: identity.gid, groups: identity.groups, home: identity.home }, `switched to user ${identity.name ?? identity.uid}`);
   return withIdentity(config.environment, identity);
 }
@@ -51,7 +52,7 @@ function main(): number {
   // With no listener, SIGUSR1 would open Node's inspector (as root, before the drop).
   process.on('SIGUSR1', () => {});
   const stderrIsTerminal = isatty(2);
-  let log = createLogger(logSettingsFromEnv(process.env, stderrIsTerminal));
+  let log = createLogger(earlyLogSettings(process.argv.slice(2), process.env, stderrIsTerminal));
   try {
     const request = parseCommandLine(process.argv.slice(2), process.env, stderrIsTerminal);
     if (request.kind === 'help') {

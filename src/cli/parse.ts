@@ -75,12 +75,17 @@ function oneOf<T extends string>(what: string, value: string, allowed: readonly 
 }
 
 /**
- * Log settings from the environment alone, so that even a mistake in the flags is reported in the
- * format the user asked for. A bad value here falls back to the defaults (the flags' error will follow).
+ * Log settings read before the flags are parsed, so that even a mistake in the flags is reported in the
+ * format the user asked for. A bad value here falls back to the default (the parse reports it).
  */
-export function logSettingsFromEnv(env: NodeJS.ProcessEnv, stderrIsTerminal: boolean): LogSettings {
+export function earlyLogSettings(argv: readonly string[], env: NodeJS.ProcessEnv, stderrIsTerminal: boolean): LogSettings {
   const level = env.NODE_INIT_LOG_LEVEL;
-  const format = env.NODE_INIT_LOG_FORMAT;
+  let format = env.NODE_INIT_LOG_FORMAT;
+  for (let i = 0; i < argv.length && argv[i] !== '--' && argv[i]?.startsWith('-'); i++) {
+    const arg = argv[i] as string;
+    const value = arg === '--log-format' ? argv[i + 1] : arg.startsWith('--log-format=') ? arg.slice('--log-format='.length) : undefined;
+    if (value !== undefined && (LOG_FORMATS as readonly string[]).includes(value)) format = value;
+  }
   return {
     level: level && (LOG_LEVELS as readonly string[]).includes(level) ? (level as LogLevel) : 'warn',
     format: format && (LOG_FORMATS as readonly string[]).includes(format) ? (format as LogFormat) : stderrIsTerminal ? 'pretty' : 'json',
@@ -88,7 +93,7 @@ export function logSettingsFromEnv(env: NodeJS.ProcessEnv, stderrIsTerminal: boo
 }
 
 function logSettings(flags: Flags, env: NodeJS.ProcessEnv, stderrIsTerminal: boolean): LogSettings {
-  const settings = logSettingsFromEnv(env, stderrIsTerminal);
+  const settings = earlyLogSettings([], env, stderrIsTerminal);
   if (env.NODE_INIT_LOG_LEVEL !== undefined) oneOf('NODE_INIT_LOG_LEVEL', env.NODE_INIT_LOG_LEVEL, LOG_LEVELS);
   if (env.NODE_INIT_LOG_FORMAT !== undefined) oneOf('NODE_INIT_LOG_FORMAT', env.NODE_INIT_LOG_FORMAT, LOG_FORMATS);
   const verbose = flags.get('verbose')?.length ?? 0;

@@ -7,7 +7,9 @@ const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/b
 
 function isExecutableFile(path: string): 'yes' | 'no' | 'missing' {
   try {
-    if (!statSync(path).isFile()) return 'no';
+    const stats = statSync(path);
+    if (stats.isDirectory()) return 'missing'; // shells skip directories on PATH
+    if (!stats.isFile()) return 'no';
   } catch {
     return 'missing';
   }

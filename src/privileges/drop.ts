@@ -5,7 +5,8 @@ import { setgroups, setresgid, setresuid, SyscallError } from '../native.js';
 import type { Identity } from '../users/identity.js';
 import { verifyDropped } from './verify.js';
 
-export function dropPrivileges(target: Identity): void {
+/** Returns how many threads were verified. */
+export function dropPrivileges(target: Identity): number {
   try {
     setgroups(target.groups);
     setresgid(target.gid);
@@ -16,5 +17,5 @@ export function dropPrivileges(target: Identity): void {
     }
     throw error;
   }
-  verifyDropped(target);
+  return verifyDropped(target);
 }

@@ -69,8 +69,10 @@ export function credentialMismatches(target: Identity, threads: readonly ThreadC
   return problems;
 }
 
-export function verifyDropped(target: Identity): void {
-  const problems = credentialMismatches(target, readThreadCredentials());
+/** Returns how many threads were checked. */
+export function verifyDropped(target: Identity): number {
+  const threads = readThreadCredentials();
+  const problems = credentialMismatches(target, threads);
   if (target.uid !== 0) {
     const errno = trySetuid(0);
     if (errno === 0) problems.push('setuid(0) succeeded after the drop');
@@ -79,4 +81,5 @@ export function verifyDropped(target: Identity): void {
   if (problems.length > 0) {
     throw new NodeInitError(`the privilege drop to ${target.uid}:${target.gid} did not hold: ${problems.join('; ')}; nothing was started`);
   }
+  return threads.length;
 }

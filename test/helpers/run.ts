@@ -3,7 +3,7 @@
 import { spawn, type SpawnOptions } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '../..');
 export const NODE_INIT = join(ROOT, 'bin/node-init');
@@ -95,4 +95,30 @@ export function logLine(stderr: string, text: string): Record<string, unknown> |
 
 export function tempDir(prefix = 'node-init-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface Runtime {
+  name: string;
+  /** Directory holding the `node` binary; put first on PATH so bin/node-init uses it. */
+  dir: string;
+}
+
+/** The machine's Node and the official 22, 24 and 26 binaries fetched by scripts/test-deps.sh. */
+export const RUNTIMES: Runtime[] = [
+  { name: `node ${process.versions.node} (machine)`, dir: dirname(process.execPath) },
+  ...[22, 24, 26].map((major) => ({ name: `node ${major}`, dir: join(ROOT, '.cache/runtimes', String(major), 'bin') })),
+];
+
+export function runtimeEnv(runtime: Runtime): NodeJS.ProcessEnv {
+  return { PATH: `${runtime.dir}:${process.env.PATH ?? '/usr/bin:/bin'}` };
+}
+
+/** Fields of a /proc/PID/status text. */
+export function statusFields(status: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const line of status.split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0) fields[line.slice(0, colon)] = line.slice(colon + 1).trim();
+  }
+  return fields;
 }
