@@ -22,3 +22,42 @@ export function setuid(uid: number): number;
  * failure, with errno.
  */
 export function execve(path: string, argv: readonly string[], envp: readonly string[], keepFds: readonly number[]): number;
+
+/**
+ * Forks and execs `path` with the same clean start as execve(). newSession: the child calls setsid();
+ * takeTerminal (with newSession): it makes fd 0 its controlling terminal. Returns [pid, 0], or
+ * [-1, errno] when fork or the child's execve failed.
+ */
+export function spawn(
+  path: string,
+  argv: readonly string[],
+  envp: readonly string[],
+  keepFds: readonly number[],
+  newSession: boolean,
+  takeTerminal: boolean,
+): [number, number];
+
+/** Routes `signals` and SIGCHLD to waitEvents() (through a self-pipe). Returns errno. */
+export function installSignalHandlers(signals: readonly number[]): number;
+
+export interface Events {
+  /** Signals received since the last call, in order. */
+  signals: number[];
+  /** Children reaped: [pid, exit code or -1, terminating signal or -1]. */
+  exits: Array<[number, number, number]>;
+  /** waitpid(-1) reported ECHILD: node-init has no child left. */
+  noChildren: boolean;
+}
+
+/** Blocks until a signal arrives or timeoutMs passes (-1: no timeout), then reaps every exited child. */
+export function waitEvents(timeoutMs: number): Events;
+
+/** Gives up node-init's controlling terminal (TIOCNOTTY on fd 0). Returns errno (ENOTTY: none). */
+export function detachTerminal(): number;
+/** prctl(PR_SET_CHILD_SUBREAPER, 1). Returns errno. */
+export function setChildSubreaper(): number;
+/** prctl(PR_SET_PDEATHSIG, signal). Returns errno. */
+export function setParentDeathSignal(signal: number): number;
+
+export const SIGRTMIN: number;
+export const SIGRTMAX: number;

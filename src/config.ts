@@ -11,6 +11,17 @@ export interface LogSettings {
 /** An environment as an ordered name → value map (the order the service sees). */
 export type Environment = Map<string, string>;
 
+export interface SuperviseSettings {
+  /** --single-child: no new session; signals go to the child only, not its process group. */
+  singleChild: boolean;
+  /** --rewrite FROM:TO, by signal number; TO 0 drops the signal. */
+  rewrite: Map<number, number>;
+  /** --grace-period: how long what is left gets between SIGTERM and SIGKILL. */
+  gracePeriodMs: number;
+  /** --exit-code-map FROM:TO. */
+  exitCodeMap: Map<number, number>;
+}
+
 export interface Config {
   /** exec: replace node-init with the command; supervise: stay PID 1 and supervise it. */
   mode: 'exec' | 'supervise';
@@ -21,6 +32,9 @@ export interface Config {
   /** The command and its arguments; never empty. */
   command: string[];
   log: LogSettings;
+  supervise: SuperviseSettings;
+  /** --pdeathsig: the signal node-init (and, in exec mode, the service) gets when its parent dies. */
+  parentDeathSignal: number | undefined;
   /** The service's environment before the user's HOME/USER/LOGNAME are applied. */
   environment: Environment;
   /** The fds >= 3 node-init inherited, which the service inherits in turn. */

@@ -14,6 +14,8 @@ import { dropPrivileges } from './privileges/drop.js';
 import { checkRunningAs, refuseIoUring } from './privileges/preflight.js';
 import { loadUserDatabase } from './users/database.js';
 import { resolveIdentity } from './users/resolve.js';
+import { setParentDeathSignal } from './native.js';
+import { supervise } from './supervise/supervise.js';
 import { version } from '../package.json';
 
 /** Resolve and drop: the environment the service gets once node-init runs as the target user. */
@@ -40,15 +42,24 @@ function becomeUser(config: Config, log: Logger): Environment {
   return withIdentity(config.environment, identity);
 }
 
-function run(config: Config, log: Logger): never {
+/** After the drop: the kernel clears the parent-death signal whenever credentials change. */
+function armParentDeathSignal(signal: number, parentAtStart: number): void {
+  setParentDeathSignal(signal);
+  if (process.ppid !== parentAtStart) process.kill(process.pid, signal); // the parent died before this
+}
+
+function run(config: Config, log: Logger, parentAtStart: number): number {
   const environment = becomeUser(config, log);
-  if (config.mode !== 'exec') {
-    throw new NodeInitError('supervise mode is not built yet; add --exec to run the command in node-init\'s place');
+  if (config.parentDeathSignal !== undefined) armParentDeathSignal(config.parentDeathSignal, parentAtStart);
+  const service = { command: config.command, environment, inheritedFds: config.inheritedFds };
+  if (config.mode === 'exec') {
+    execService(service.command, environment, service.inheritedFds, () => log.info({ argv: config.command }, 'exec'));
   }
-  execService(config.command, environment, config.inheritedFds, () => log.info({ argv: config.command }, 'exec'));
+  return supervise(service, config.supervise, log);
 }
 
 function main(): number {
+  const parentAtStart = process.ppid;
   // With no listener, SIGUSR1 would open Node's inspector (as root, before the drop).
   process.on('SIGUSR1', () => {});
   const stderrIsTerminal = isatty(2);
@@ -64,7 +75,7 @@ function main(): number {
       return 0;
     }
     log = createLogger(request.config.log);
-    run(request.config, log);
+    return run(request.config, log, parentAtStart);
   } catch (error) {
     if (error instanceof NodeInitError) {
       log.error(error.message);

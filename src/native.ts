@@ -58,3 +58,37 @@ export const trySetuid = (uid: number): number => addon.setuid(uid);
 /** Replaces node-init with the program; returns the errno only when that failed. */
 export const execve = (path: string, argv: readonly string[], envp: readonly string[], keepFds: readonly number[]): number =>
   addon.execve(path, argv, envp, keepFds);
+
+/** Forks and execs the service with a clean start; returns its pid. Throws SyscallError('execve'). */
+export function spawn(
+  path: string,
+  argv: readonly string[],
+  envp: readonly string[],
+  keepFds: readonly number[],
+  options: { newSession: boolean; takeTerminal: boolean },
+): number {
+  const [pid, errno] = addon.spawn(path, argv, envp, keepFds, options.newSession, options.takeTerminal);
+  if (errno !== 0) throw new SyscallError('execve', errno);
+  return pid;
+}
+
+export function installSignalHandlers(signals: readonly number[]): void {
+  check('sigaction', addon.installSignalHandlers(signals));
+}
+
+export type { Events } from 'posix-exec-native';
+export const waitEvents = (timeoutMs: number): addon.Events => addon.waitEvents(timeoutMs);
+
+/** True when node-init had a controlling terminal and gave it up. */
+export const detachTerminal = (): boolean => addon.detachTerminal() === 0;
+
+export function setChildSubreaper(): void {
+  check('prctl(PR_SET_CHILD_SUBREAPER)', addon.setChildSubreaper());
+}
+
+export function setParentDeathSignal(signal: number): void {
+  check('prctl(PR_SET_PDEATHSIG)', addon.setParentDeathSignal(signal));
+}
+
+export const SIGRTMIN = addon.SIGRTMIN;
+export const SIGRTMAX = addon.SIGRTMAX;

@@ -22,7 +22,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <poll.h>
+#include <pthread.h>
+#include <termios.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define MAX_KEEP_FDS 1024
@@ -90,8 +96,9 @@ static void record_start_state(void) {
 
 // ---- the clean process a service starts in -------------------------------------------------------
 
-// Async-signal-safe: used right before execve, in node-init itself (exec mode) or in a forked child.
-static void prepare_process_for_exec(void) {
+// All of this is async-signal-safe: it runs right before execve, in node-init itself (exec mode) or in
+// a child forked from the multithreaded node-init (supervise mode).
+static void reset_signal_dispositions(void) {
   struct sigaction dfl;
   memset(&dfl, 0, sizeof dfl);
   dfl.sa_handler = SIG_DFL;
@@ -99,10 +106,15 @@ static void prepare_process_for_exec(void) {
   for (int sig = 1; sig < NSIG; sig++) {
     if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &dfl, NULL);  // glibc's own 32/33 fail harmlessly
   }
+}
+
+static void clear_signal_mask(void) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
+}
 
+static void prepare_fds_for_exec(void) {
   for (int fd = 0; fd < 3; fd++) {
     int fd_flags = fcntl(fd, F_GETFD);
     if (fd_flags >= 0 && (fd_flags & FD_CLOEXEC)) fcntl(fd, F_SETFD, fd_flags & ~FD_CLOEXEC);
@@ -112,6 +124,12 @@ static void prepare_process_for_exec(void) {
     }
   }
   for_each_open_fd(mark_for_exec);
+}
+
+static void prepare_process_for_exec(void) {
+  reset_signal_dispositions();
+  prepare_fds_for_exec();
+  clear_signal_mask();
 }
 
 // ---- N-API plumbing ------------------------------------------------------------------------------
@@ -294,6 +312,176 @@ static napi_value js_execve(napi_env env, napi_callback_info info) {
   return make_int(env, rc);
 }
 
+// ---- supervise: spawn, signals, reaping ----------------------------------------------------------
+
+// Blocks every signal in the calling thread (so a forked child cannot run node-init's handlers before
+// it resets them) and returns the previous mask in *old.
+static void block_all_signals(sigset_t *old) {
+  sigset_t all;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, old);
+}
+
+// spawn(path, argv, envp, keepFds, newSession, takeTerminal) -> [pid, errno]. The child gets the same
+// clean start as exec mode; with newSession it calls setsid() and, with takeTerminal, makes fd 0 its
+// controlling terminal. An exec failure comes back as errno through a close-on-exec pipe.
+static napi_value js_spawn(napi_env env, napi_callback_info info) {
+  napi_value args[6];
+  bool new_session, take_terminal;
+  if (!get_args(env, info, 6, args) || !set_keep_fds(env, args[3]) || napi_get_value_bool(env, args[4], &new_session) != napi_ok ||
+      napi_get_value_bool(env, args[5], &take_terminal) != napi_ok) {
+    return throw_bad_args(env);
+  }
+  char *path = get_string(env, args[0]);
+  char **argv = get_string_array(env, args[1]);
+  char **envp = get_string_array(env, args[2]);
+  int64_t result[2] = {-1, 0};
+  int report[2] = {-1, -1};
+  if (path == NULL || argv == NULL || envp == NULL) {
+    free(path);
+    free_string_array(argv);
+    free_string_array(envp);
+    return throw_bad_args(env);
+  }
+  if (pipe2(report, O_CLOEXEC) != 0) {
+    result[1] = errno;
+  } else {
+    sigset_t old_mask;
+    block_all_signals(&old_mask);
+    pid_t pid = fork();
+    if (pid == 0) {
+      reset_signal_dispositions();
+      if (new_session) {
+        setsid();
+        if (take_terminal) ioctl(STDIN_FILENO, TIOCSCTTY, 0);  // fails harmlessly without a free terminal
+      }
+      prepare_fds_for_exec();
+      clear_signal_mask();
+      execve(path, argv, envp);
+      int failure = errno;
+      ssize_t ignored = write(report[1], &failure, sizeof failure);
+      (void)ignored;
+      _exit(127);
+    }
+    int fork_errno = errno;
+    pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+    close(report[1]);
+    if (pid < 0) {
+      result[1] = fork_errno;
+    } else {
+      int failure = 0;
+      ssize_t n;
+      do n = read(report[0], &failure, sizeof failure);
+      while (n < 0 && errno == EINTR);
+      if (n == (ssize_t)sizeof failure) {
+        waitpid(pid, NULL, 0);
+        result[1] = failure;
+      } else {
+        result[0] = pid;
+      }
+    }
+    close(report[0]);
+  }
+  free(path);
+  free_string_array(argv);
+  free_string_array(envp);
+  return make_int_array(env, result, 2);
+}
+
+// Signals reach node-init through a self-pipe: the handler runs in whichever thread the kernel picks
+// (Node's threads do not block them) and only writes the signal number. The supervisor reads them in
+// wait_events(), which blocks in poll(): no timer, no wake-up while nothing happens.
+static int signal_pipe[2] = {-1, -1};
+
+static void on_signal(int sig) {
+  int saved_errno = errno;
+  unsigned char byte = (unsigned char)sig;
+  ssize_t ignored = write(signal_pipe[1], &byte, 1);
+  (void)ignored;
+  errno = saved_errno;
+}
+
+// installSignalHandlers(signals) -> errno. SIGCHLD is always included (it wakes wait_events to reap).
+static napi_value js_install_signal_handlers(napi_env env, napi_callback_info info) {
+  napi_value args[1];
+  uint32_t count;
+  if (!get_args(env, info, 1, args) || napi_get_array_length(env, args[0], &count) != napi_ok) return throw_bad_args(env);
+  if (signal_pipe[0] < 0 && pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return make_int(env, errno);
+  struct sigaction action;
+  memset(&action, 0, sizeof action);
+  action.sa_handler = on_signal;
+  action.sa_flags = SA_RESTART;
+  sigfillset(&action.sa_mask);
+  if (sigaction(SIGCHLD, &action, NULL) != 0) return make_int(env, errno);
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value element;
+    int32_t sig;
+    if (napi_get_element(env, args[0], i, &element) != napi_ok || napi_get_value_int32(env, element, &sig) != napi_ok) return throw_bad_args(env);
+    if (sigaction(sig, &action, NULL) != 0) return make_int(env, errno);
+  }
+  return make_int(env, 0);
+}
+
+// waitEvents(timeoutMs) -> { signals: number[], exits: [pid, code, signal][] }. Blocks until a signal
+// arrives or the timeout (-1: none) passes, then reaps every child that has exited (waitpid(-1)).
+static napi_value js_wait_events(napi_env env, napi_callback_info info) {
+  napi_value args[1];
+  int32_t timeout;
+  if (!get_args(env, info, 1, args) || napi_get_value_int32(env, args[0], &timeout) != napi_ok || signal_pipe[0] < 0) return throw_bad_args(env);
+  struct pollfd pfd = {signal_pipe[0], POLLIN, 0};
+  poll(&pfd, 1, timeout);  // EINTR (a handler ran on this thread) just means: look now
+
+  napi_value result, signals, exits;
+  napi_create_object(env, &result);
+  napi_create_array(env, &signals);
+  napi_create_array(env, &exits);
+  uint32_t signal_count = 0, exit_count = 0;
+  unsigned char buf[256];
+  ssize_t n;
+  while ((n = read(signal_pipe[0], buf, sizeof buf)) > 0) {
+    for (ssize_t i = 0; i < n; i++) napi_set_element(env, signals, signal_count++, make_int(env, buf[i]));
+  }
+  int status;
+  pid_t pid;
+  while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+    int64_t entry[3] = {pid, WIFEXITED(status) ? WEXITSTATUS(status) : -1, WIFSIGNALED(status) ? WTERMSIG(status) : -1};
+    napi_set_element(env, exits, exit_count++, make_int_array(env, entry, 3));
+  }
+  int64_t no_children = (pid < 0 && errno == ECHILD);
+  napi_set_named_property(env, result, "signals", signals);
+  napi_set_named_property(env, result, "exits", exits);
+  napi_value none_left;
+  napi_get_boolean(env, no_children, &none_left);
+  napi_set_named_property(env, result, "noChildren", none_left);
+  return result;
+}
+
+// detachTerminal() -> errno. Gives up node-init's controlling terminal so the service's new session
+// can take it. As a session leader this sends SIGHUP to node-init's own group: ignored meanwhile.
+static napi_value js_detach_terminal(napi_env env, napi_callback_info info) {
+  (void)info;
+  if (!isatty(STDIN_FILENO) || tcgetsid(STDIN_FILENO) != getsid(0)) return make_int(env, ENOTTY);
+  struct sigaction ignore, old_hup;
+  memset(&ignore, 0, sizeof ignore);
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGHUP, &ignore, &old_hup);
+  int rc = ioctl(STDIN_FILENO, TIOCNOTTY) == 0 ? 0 : errno;
+  sigaction(SIGHUP, &old_hup, NULL);
+  return make_int(env, rc);
+}
+
+static napi_value js_set_child_subreaper(napi_env env, napi_callback_info info) {
+  (void)info;
+  return make_int(env, prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 ? 0 : errno);
+}
+
+static napi_value js_set_parent_death_signal(napi_env env, napi_callback_info info) {
+  napi_value args[1];
+  int32_t sig;
+  if (!get_args(env, info, 1, args) || napi_get_value_int32(env, args[0], &sig) != napi_ok) return throw_bad_args(env);
+  return make_int(env, prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0) == 0 ? 0 : errno);
+}
+
 // ---- module --------------------------------------------------------------------------------------
 
 static napi_value init(napi_env env, napi_value exports) {
@@ -306,8 +494,16 @@ static napi_value init(napi_env env, napi_value exports) {
       {"setresuid", NULL, js_setresuid, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setuid", NULL, js_setuid, NULL, NULL, NULL, napi_enumerable, NULL},
       {"execve", NULL, js_execve, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"spawn", NULL, js_spawn, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"installSignalHandlers", NULL, js_install_signal_handlers, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"waitEvents", NULL, js_wait_events, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"detachTerminal", NULL, js_detach_terminal, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setChildSubreaper", NULL, js_set_child_subreaper, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setParentDeathSignal", NULL, js_set_parent_death_signal, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  napi_set_named_property(env, exports, "SIGRTMIN", make_int(env, SIGRTMIN));
+  napi_set_named_property(env, exports, "SIGRTMAX", make_int(env, SIGRTMAX));
   return exports;
 }
 

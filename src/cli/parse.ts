@@ -1,7 +1,8 @@
 // The CLI stage: the only place that reads argv and the environment.
-import type { CliRequest, LogFormat, LogLevel, LogSettings } from '../config.js';
+import type { CliRequest, LogFormat, LogLevel, LogSettings, SuperviseSettings } from '../config.js';
 import { NodeInitError } from '../errors.js';
 import { serviceEnvironment } from '../environment.js';
+import { parseSignal } from '../signals.js';
 import { findLong, findShort, type OptionName, type OptionSpec } from './options.js';
 
 const HELP_HINT = 'run "node-init --help" to see every option';
@@ -103,6 +104,46 @@ function logSettings(flags: Flags, env: NodeJS.ProcessEnv, stderrIsTerminal: boo
   return settings;
 }
 
+/** FROM:TO pairs of a repeatable flag. */
+function pairs<T>(flag: string, values: readonly string[], parse: (text: string, side: 'FROM' | 'TO') => T): Map<T, T> {
+  const map = new Map<T, T>();
+  for (const value of values) {
+    const parts = value.split(':');
+    if (parts.length !== 2) throw new NodeInitError(`--${flag} "${value}" must be FROM:TO, e.g. --${flag} ${flag === 'rewrite' ? 'TERM:QUIT' : '143:0'}`);
+    map.set(parse(parts[0] as string, 'FROM'), parse(parts[1] as string, 'TO'));
+  }
+  return map;
+}
+
+function exitCode(text: string): number {
+  if (!/^[0-9]{1,3}$/.test(text) || Number(text) > 255) throw new NodeInitError(`--exit-code-map: "${text}" is not an exit code from 0 to 255`);
+  return Number(text);
+}
+
+/** Seconds ("5", "0.5", "2s") or milliseconds ("500ms"). */
+function duration(flag: string, text: string): number {
+  const match = /^([0-9]+(?:\.[0-9]+)?)(ms|s)?$/.exec(text);
+  if (!match) throw new NodeInitError(`--${flag} "${text}" is not a duration; give seconds (5, 0.5, 2s) or milliseconds (500ms)`);
+  const ms = Number(match[1]) * (match[2] === 'ms' ? 1 : 1000);
+  if (ms > 2_147_483_647) throw new NodeInitError(`--${flag} "${text}" is too long; the most is 24 days`);
+  return Math.round(ms);
+}
+
+function superviseSettings(flags: Flags, mode: 'exec' | 'supervise'): SuperviseSettings {
+  if (mode === 'exec') {
+    for (const name of ['single-child', 'rewrite', 'grace-period', 'exit-code-map'] as const) {
+      if (flags.has(name)) throw new NodeInitError(`--${name} only applies when node-init supervises the command; remove it or remove --exec`);
+    }
+  }
+  const grace = flags.get('grace-period')?.[0];
+  return {
+    singleChild: flags.has('single-child'),
+    rewrite: pairs('rewrite', flags.get('rewrite') ?? [], (text, side) => parseSignal('--rewrite', text, side === 'TO')),
+    gracePeriodMs: grace === undefined ? 5000 : duration('grace-period', grace),
+    exitCodeMap: pairs('exit-code-map', flags.get('exit-code-map') ?? [], exitCode),
+  };
+}
+
 /**
  * bin/node-init lists the fds it was started with (Node marks inherited fds close-on-exec at start-up,
  * so they can no longer be told apart afterwards). Started without it, node-init passes none on.
@@ -120,10 +161,14 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   }
   if (command[0] === '') throw new NodeInitError('the command is an empty string; give the program to run');
   const uvUseIoUring = env.UV_USE_IO_URING;
+  const mode = flags.has('exec') ? 'exec' : 'supervise';
+  const parentDeathSignal = flags.get('pdeathsig')?.[0];
   return {
     kind: 'run',
     config: {
-      mode: flags.has('exec') ? 'exec' : 'supervise',
+      mode,
+      supervise: superviseSettings(flags, mode),
+      parentDeathSignal: parentDeathSignal === undefined ? undefined : parseSignal('--pdeathsig', parentDeathSignal),
       user: flags.get('user')?.[0],
       groupAdd: flags.get('group-add') ?? [],
       command,
