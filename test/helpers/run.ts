@@ -122,3 +122,65 @@ export function statusFields(status: string): Record<string, string> {
   }
   return fields;
 }
+
+export interface Started {
+  pid: number;
+  /** Resolves once stdout (or stderr) has contained `text` (counting from the start). */
+  waitFor(text: string, stream?: 'stdout' | 'stderr'): Promise<void>;
+  output(): { stdout: string; stderr: string };
+  done: Promise<Result>;
+}
+
+/** Starts a process and lets the test interact with it while it runs. */
+export function start(argv: readonly string[], options: RunOptions = {}): Started {
+  const env = options.cleanEnv ? { ...options.env } : { ...baseEnv(), ...options.env };
+  const child = spawn(argv[0] as string, argv.slice(1), { env, cwd: options.cwd ?? ROOT, stdio: options.stdio ?? ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  const waiters: Array<() => void> = [];
+  const notify = (): void => waiters.splice(0).forEach((wake) => wake());
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => ((stdout += chunk), notify()));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => ((stderr += chunk), notify()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+  let closed = false;
+  const done = new Promise<Result>((resolvePromise, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      closed = true;
+      notify();
+      resolvePromise({ code, signal, stdout, stderr, pid: child.pid ?? -1 });
+    });
+  });
+  const waitFor = (text: string, stream: 'stdout' | 'stderr' = 'stdout'): Promise<void> =>
+    new Promise((resolvePromise, reject) => {
+      const check = (): void => {
+        if ((stream === 'stdout' ? stdout : stderr).includes(text)) resolvePromise();
+        else if (closed) reject(new Error(`exited before printing "${text}"\nstdout: ${stdout}\nstderr: ${stderr}`));
+        else waiters.push(check);
+      };
+      check();
+    });
+  return { pid: child.pid ?? -1, waitFor, output: () => ({ stdout, stderr }), done };
+}
+
+/** argv that runs node-init as PID 1 of a new PID namespace (with its own /proc). */
+export function asPid1(args: readonly string[]): string[] {
+  return ['unshare', '--pid', '--fork', '--mount-proc', NODE_INIT, ...args];
+}
+
+/** The pid (in this namespace) of the only child of `pid`: node-init under `unshare --fork`. */
+export async function childOf(pid: number): Promise<number> {
+  for (let i = 0; i < 500; i++) {
+    try {
+      const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+      if (children !== '') return Number(children.split(' ')[0]);
+    } catch {
+      // not there yet
+    }
+    await new Promise((wake) => setTimeout(wake, 10));
+  }
+  throw new Error(`process ${pid} has no child`);
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((wake) => setTimeout(wake, ms));
