@@ -1,0 +1,189 @@
+// Side-by-side benchmarks: node-init and its peers (tini, dumb-init, catatonit, gosu) on the same work,
+// in the same run. Writes bench/results.json and BENCHMARKS.md. Run as root: `npm run bench`.
+//
+//   start-up        run /bin/true through the tool (median of RUNS)
+//   forwarding      SIGTERM from outside to the service, through the init (median and p99 of SIGNALS)
+//   reaping         ORPHANS zombies handed to the init (as PID 1) at once: time until none is left
+//   resident cost   VmRSS, RssAnon, threads of the init while it supervises `sleep`
+//   idle wake-ups   context switches of all the init's threads over IDLE_SECONDS, per minute
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(import.meta.dirname, '..');
+const BUILD = join(ROOT, 'bench/.build');
+const NODE_INIT = join(ROOT, 'bin/node-init');
+const quick = process.argv.includes('--quick');
+const RUNS = quick ? 10 : 40;
+const SIGNALS = quick ? 200 : 1000;
+const ORPHANS = 10000;
+const IDLE_SECONDS = quick ? 10 : 60;
+
+function setup() {
+  const packages = ['tini', 'dumb-init', 'catatonit', 'gosu'].filter((name) => spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' }).stdout !== 'install ok installed');
+  if (packages.length > 0) {
+    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  }
+  mkdirSync(BUILD, { recursive: true });
+  for (const name of ['sigecho', 'forward-latency', 'reap-orphans']) {
+    execFileSync('gcc', ['-O2', '-Wall', '-o', join(BUILD, name), join(ROOT, 'bench/src', `${name}.c`)]);
+  }
+}
+
+const version = (argv) => {
+  const result = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8' });
+  return `${result.stdout}${result.stderr}`.trim().split('\n')[0];
+};
+
+/** How each init runs CMD... when it is not PID 1 (pid1: false) or is (pid1: true). */
+const INITS = [
+  { name: 'node-init', argv: (cmd) => [NODE_INIT, '--grace-period', '3600', '--', ...cmd], version: () => version([NODE_INIT, '--version']) },
+  { name: 'node-init --user nobody', argv: (cmd) => [NODE_INIT, '--grace-period', '3600', '--user', 'nobody', '--', ...cmd], version: () => '' },
+  { name: 'tini', argv: (cmd, pid1) => ['tini', ...(pid1 ? [] : ['-s']), '--', ...cmd], version: () => version(['tini', '--version']) },
+  { name: 'dumb-init', argv: (cmd) => ['dumb-init', ...cmd], version: () => version(['dumb-init', '--version']) },
+  { name: 'catatonit', argv: (cmd) => ['catatonit', '--', ...cmd], version: () => version(['catatonit', '--version']) },
+];
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+function timeRuns(argv) {
+  const times = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = process.hrtime.bigint();
+    const result = spawnSync(argv[0], argv.slice(1), { stdio: 'ignore' });
+    if (result.status !== 0) throw new Error(`${argv.join(' ')} exited ${result.status}`);
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return median(times);
+}
+
+function startup() {
+  const rows = INITS.map((init) => ({ name: init.name, ms: timeRuns(init.argv(['/bin/true'], false)) }));
+  rows.push({ name: 'node-init --exec --user nobody', ms: timeRuns([NODE_INIT, '--exec', '--user', 'nobody', '--', '/bin/true']) });
+  rows.push({ name: 'gosu nobody', ms: timeRuns(['gosu', 'nobody', '/bin/true']) });
+  rows.push({ name: '(/bin/true alone)', ms: timeRuns(['/bin/true']) });
+  return rows;
+}
+
+function forwarding() {
+  return INITS.map((init) => {
+    const out = execFileSync(join(BUILD, 'forward-latency'), [String(SIGNALS), ...init.argv([join(BUILD, 'sigecho')], false)], { encoding: 'utf8' });
+    const [medianUs, p99Us, meanUs] = out.trim().split(' ').map(Number);
+    return { name: init.name, medianUs, p99Us, meanUs };
+  });
+}
+
+function reaping() {
+  return INITS.map((init) => {
+    const argv = ['unshare', '--pid', '--fork', '--mount-proc', ...init.argv([join(BUILD, 'reap-orphans'), String(ORPHANS)], true)];
+    const out = execFileSync(argv[0], argv.slice(1), { encoding: 'utf8', timeout: 120_000 });
+    const [ms, left] = out.trim().split(' ').map(Number);
+    return { name: init.name, ms, zombiesLeft: left };
+  });
+}
+
+function threadSwitches(pid) {
+  let total = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
+    for (const key of ['voluntary_ctxt_switches', 'nonvoluntary_ctxt_switches']) total += Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)[1]);
+  }
+  return total;
+}
+
+const statusValue = (pid, key) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
+
+async function childOf(pid) {
+  for (let i = 0; i < 500; i++) {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    if (children) return Number(children.split(' ')[0]);
+    await new Promise((wake) => setTimeout(wake, 10));
+  }
+  throw new Error('no child');
+}
+
+/** All inits at once, each as PID 1 supervising `sleep`, measured over the same idle period. */
+async function residentAndIdle() {
+  const running = await Promise.all(INITS.map(async (init) => {
+    const child = spawn('unshare', ['--pid', '--fork', '--mount-proc', ...init.argv(['sleep', String(IDLE_SECONDS + 30)], true)], { stdio: 'ignore' });
+    return { init, child, pid: await childOf(child.pid) };
+  }));
+  await new Promise((wake) => setTimeout(wake, 5000)); // past start-up
+  const before = running.map(({ pid }) => threadSwitches(pid));
+  await new Promise((wake) => setTimeout(wake, IDLE_SECONDS * 1000));
+  const rows = running.map(({ init, pid }, i) => ({
+    name: init.name,
+    vmRssKb: statusValue(pid, 'VmRSS'),
+    rssAnonKb: statusValue(pid, 'RssAnon'),
+    rssFileKb: statusValue(pid, 'RssFile'),
+    threads: statusValue(pid, 'Threads'),
+    wakeupsPerMinute: Math.round(((threadSwitches(pid) - before[i]) * 60) / IDLE_SECONDS),
+  }));
+  for (const { child } of running) child.kill('SIGKILL');
+  return rows;
+}
+
+const ratio = (value, base) => (base > 0 ? `${(value / base).toFixed(1)}×` : '—');
+const fastestPeer = (rows, key) => Math.min(...rows.filter((row) => !row.name.startsWith('node-init')).map((row) => row[key]));
+
+function markdown(results, command) {
+  const lines = [];
+  const t = (headers, rows) => {
+    lines.push(`| ${headers.join(' | ')} |`, `|${headers.map(() => ' --- ').join('|')}|`);
+    for (const row of rows) lines.push(`| ${row.join(' | ')} |`);
+    lines.push('');
+  };
+  lines.push('# Benchmarks', '', `Made by \`${command}\` on ${results.date} (${results.machine}).`,
+    'Every tool ran on the same machine, in the same run, on the same work. Ratios are against the best peer (not node-init).', '');
+  lines.push('Versions:', ...results.versions.map((v) => `- ${v}`), '');
+
+  const s = results.startup;
+  const peerStart = fastestPeer(s.filter((row) => !row.name.startsWith('(')), 'ms');
+  lines.push(`## Start-up: run \`/bin/true\` (median of ${RUNS})`, '');
+  t(['tool', 'ms', 'vs best peer'], s.map((row) => [row.name, row.ms.toFixed(1), row.name.startsWith('(') ? '' : ratio(row.ms, peerStart)]));
+
+  const f = results.forwarding;
+  lines.push(`## SIGTERM forwarding latency (${SIGNALS} signals, kill() to the service's sigwaitinfo())`, '');
+  t(['init', 'median µs', 'p99 µs', 'median vs best peer'], f.map((row) => [row.name, row.medianUs.toFixed(0), row.p99Us.toFixed(0), ratio(row.medianUs, fastestPeer(f, 'medianUs'))]));
+
+  const r = results.reaping;
+  lines.push(`## Reaping ${ORPHANS} orphans handed over at once (init as PID 1)`, '');
+  t(['init', 'ms until none left', 'zombies left', 'vs best peer'], r.map((row) => [row.name, row.ms.toFixed(0), String(row.zombiesLeft), ratio(row.ms, fastestPeer(r, 'ms'))]));
+
+  const m = results.resident;
+  lines.push(`## Resident cost while supervising \`sleep\` (PID 1), and wake-ups over ${IDLE_SECONDS} s idle`, '');
+  t(['init', 'VmRSS kB', 'RssAnon kB', 'RssFile kB', 'threads', 'wake-ups/min', 'VmRSS vs best peer', 'RssAnon vs best peer'],
+    m.map((row) => [row.name, row.vmRssKb, row.rssAnonKb, row.rssFileKb, row.threads, row.wakeupsPerMinute, ratio(row.vmRssKb, fastestPeer(m, 'vmRssKb')), ratio(row.rssAnonKb, fastestPeer(m, 'rssAnonKb'))].map(String)));
+  lines.push(results.notes, '');
+  return lines.join('\n');
+}
+
+const NOTES = `What node-init's resident cost is: a Node process. RssFile is the \`node\` binary's own pages
+(shared with the page cache and with any other Node process on the machine, such as a Node service);
+RssAnon is V8's heap and Node's own allocations, of which node-init's code and pino add about 1.5 MB over
+an idle \`node -e\`. bin/node-init starts Node with \`--v8-pool-size=1\`, which takes it from 7 threads to
+4 (main, one V8 worker, V8's delayed-task thread, Node's inspector signal thread), and node-init never
+starts libuv's threadpool. Its supervise loop blocks in poll(2) on a self-pipe: no timer runs while idle.`;
+
+async function main() {
+  if (process.getuid() !== 0) throw new Error('run the benchmarks as root (they use PID namespaces)');
+  setup();
+  const results = {
+    date: new Date().toISOString().slice(0, 10),
+    machine: `${cpus().length} × ${cpus()[0].model}, Linux ${readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim()}, Node ${process.version}`,
+    versions: INITS.filter((init) => init.version()).map((init) => `${init.name}: ${init.version()}`).concat(`gosu: ${version(['gosu', '--version'])}`),
+    startup: startup(),
+    forwarding: forwarding(),
+    reaping: reaping(),
+    resident: await residentAndIdle(),
+    notes: NOTES,
+  };
+  writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const command = `npm run bench${quick ? ' -- --quick' : ''}`;
+  writeFileSync(join(ROOT, 'BENCHMARKS.md'), markdown(results, command));
+  process.stdout.write(readFileSync(join(ROOT, 'BENCHMARKS.md'), 'utf8'));
+}
+
+await main();
