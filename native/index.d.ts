@@ -61,3 +61,39 @@ export function setParentDeathSignal(signal: number): number;
 
 export const SIGRTMIN: number;
 export const SIGRTMAX: number;
+
+export interface Resolution {
+  /** O_PATH fd of the final component (close it), or -1. */
+  fd: number;
+  errno: number;
+  /** Why the walk stopped: "" (it did not), symlink, not-root-owned, missing, not-directory, failed. */
+  reason: '' | 'symlink' | 'not-root-owned' | 'missing' | 'not-directory' | 'failed';
+  /** Length of the path prefix where it stopped. */
+  at: number;
+  /** Directories created (create mode). */
+  created: number;
+}
+
+/**
+ * Walks the absolute `path` from "/" with O_NOFOLLOW: no component may be a symlink, every directory on
+ * the way must be owned by root. With `create`, missing directories are made with `mode` (before the
+ * umask) and given to uid:gid.
+ */
+export function resolvePath(path: string, create: boolean, mode: number, uid: number, gid: number): Resolution;
+
+export interface ChownReport {
+  errno: number;
+  seen: number;
+  changed: number;
+  /** Symlinks met: never followed; the link itself is changed when its owner differs. */
+  symlinks: number;
+  /** Regular files with more than one link, left alone. */
+  hardlinks: number;
+  /** Directories where another filesystem is mounted, not entered. */
+  mounts: number;
+  /** Entries that disappeared or were replaced during the walk, left alone. */
+  vanished: number;
+}
+
+/** Gives the tree at `fd` (from resolvePath) to uid:gid, walking it by directory fds. */
+export function chownTree(fd: number, uid: number, gid: number, allowHardlinks: boolean): ChownReport;

@@ -1,3 +1,5 @@
+import type { ModeChange } from './setup/mode.js';
+
 // What the CLI stage hands to the rest of node-init: everything read from argv and the environment.
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -22,11 +24,31 @@ export interface SuperviseSettings {
   exitCodeMap: Map<number, number>;
 }
 
+export interface ChmodStep {
+  mode: ModeChange;
+  path: string;
+}
+
+/** The root-only steps, run in this order before the drop (umask also without root). */
+export interface SetupSettings {
+  umask: number | undefined;
+  mkdir: string[];
+  chown: string[];
+  chownHardlinks: boolean;
+  chmod: ChmodStep[];
+  socketGroup: string[];
+}
+
 export interface Config {
   /** exec: replace node-init with the command; supervise: stay PID 1 and supervise it. */
   mode: 'exec' | 'supervise';
   /** --user SPEC, undefined when the command runs as node-init's own user. */
   user: string | undefined;
+  /** --user-from PATH: the user is PATH's owner. */
+  userFrom: string | undefined;
+  /** --only-for: setup and drop only for these command basenames (empty: always). */
+  onlyFor: string[];
+  setup: SetupSettings;
   /** --group-add values, in order. */
   groupAdd: string[];
   /** The command and its arguments; never empty. */

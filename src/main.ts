@@ -14,28 +14,58 @@ import { dropPrivileges } from './privileges/drop.js';
 import { checkRunningAs, refuseIoUring } from './privileges/preflight.js';
 import { loadUserDatabase } from './users/database.js';
 import { resolveIdentity } from './users/resolve.js';
+import type { Identity } from './users/identity.js';
+import { ownerOf } from './users/user-from.js';
+import { runSetup } from './setup/setup.js';
+import { basename } from 'node:path';
 import { setParentDeathSignal } from './native.js';
 import { supervise } from './supervise/supervise.js';
 import { version } from '../package.json';
 
-/** Resolve and drop: the environment the service gets once node-init runs as the target user. */
+/** The flags that need root, as given, for the one warning a non-root start gets. */
+function rootOnlyFlags(config: Config): string[] {
+  const { setup } = config;
+  return [
+    ...(config.user === undefined ? [] : [`--user ${config.user}`]),
+    ...(config.userFrom === undefined ? [] : [`--user-from ${config.userFrom}`]),
+    ...config.groupAdd.map((group) => `--group-add ${group}`),
+    ...setup.mkdir.map((path) => `--mkdir ${path}`),
+    ...setup.chown.map((path) => `--chown ${path}`),
+    ...setup.chmod.map((step) => `--chmod ${step.mode.text}:${step.path}`),
+    ...setup.socketGroup.map((path) => `--socket-group ${path}`),
+  ];
+}
+
+/** Who the service runs as: --user, or the owner of --user-from's path. */
+function resolveTarget(config: Config, callerUid: number): Identity | undefined {
+  const spec = config.userFrom === undefined ? config.user : Object.values(ownerOf(config.userFrom)).join(':');
+  if (spec === undefined) {
+    if (config.groupAdd.length > 0) throw new NodeInitError('--group-add needs --user: name the user the groups are added to');
+    return undefined;
+  }
+  return resolveIdentity({ spec, groupAdd: config.groupAdd, database: loadUserDatabase(), callerUid });
+}
+
+/** Resolve, setup and drop: the environment the service gets once node-init runs as the target user. */
 function becomeUser(config: Config, log: Logger): Environment {
   const runningAs = checkRunningAs();
-  if (config.user === undefined) {
-    if (config.groupAdd.length > 0) throw new NodeInitError('--group-add needs --user: name the user the groups are added to');
+  const name = basename(config.command[0] as string);
+  if (config.onlyFor.length > 0 && !config.onlyFor.includes(name)) {
+    log.info(`${name} is not one of --only-for ${config.onlyFor.join(', ')}: running it as it is, with no setup and no user switch`);
     return config.environment;
   }
+  if (config.setup.umask !== undefined) process.umask(config.setup.umask);
   if (!runningAs.isRoot) {
-    log.warn(`not started as root (uid ${runningAs.uid}), so --user ${config.user} is skipped: the command runs as uid ${runningAs.uid}`);
+    const skipped = rootOnlyFlags(config);
+    if (skipped.length > 0) {
+      log.warn(`not started as root (uid ${runningAs.uid}), so ${skipped.join(', ')} ${skipped.length > 1 ? 'are' : 'is'} skipped: the command runs as uid ${runningAs.uid}`);
+    }
     return config.environment;
   }
-  refuseIoUring(config.ioUringRequested);
-  const identity = resolveIdentity({
-    spec: config.user,
-    groupAdd: config.groupAdd,
-    database: loadUserDatabase(),
-    callerUid: runningAs.uid,
-  });
+  const target = resolveTarget(config, runningAs.uid);
+  if (target !== undefined) refuseIoUring(config.ioUringRequested);
+  const identity = runSetup(config.setup, target, log);
+  if (identity === undefined) return config.environment;
   const threads = dropPrivileges(identity);
   log.debug({ threads }, 'verified the new ids in every thread');
   log.info({ uid: identity.uid, gid: identity.gid, groups: identity.groups, home: identity.home }, `switched to user ${identity.name ?? identity.uid}`);

@@ -92,3 +92,8 @@ export function setParentDeathSignal(signal: number): void {
 
 export const SIGRTMIN = addon.SIGRTMIN;
 export const SIGRTMAX = addon.SIGRTMAX;
+
+export type { ChownReport, Resolution } from 'posix-exec-native';
+export const resolvePath = (path: string, options: { create: boolean; mode: number; uid: number; gid: number }): addon.Resolution =>
+  addon.resolvePath(path, options.create, options.mode, options.uid, options.gid);
+export const chownTree = (fd: number, uid: number, gid: number, allowHardlinks: boolean): addon.ChownReport => addon.chownTree(fd, uid, gid, allowHardlinks);

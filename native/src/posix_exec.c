@@ -31,6 +31,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "napi_util.h"
+#include "paths.h"
+
 #define MAX_KEEP_FDS 1024
 
 // O_NONBLOCK of fds 0-2 when this module loaded, before Node or node-init could change it.
@@ -139,14 +142,14 @@ static void prepare_process_for_exec(void) {
     if ((call) != napi_ok) return throw_bad_args(env); \
   } while (0)
 
-static napi_value throw_bad_args(napi_env env) {
+napi_value throw_bad_args(napi_env env) {
   bool pending = false;
   napi_is_exception_pending(env, &pending);
   if (!pending) napi_throw_type_error(env, NULL, "posix-exec-native: bad arguments");
   return NULL;
 }
 
-static napi_value make_int(napi_env env, int64_t value) {
+napi_value make_int(napi_env env, int64_t value) {
   napi_value result;
   napi_create_int64(env, value, &result);
   return result;
@@ -159,14 +162,14 @@ static napi_value make_int_array(napi_env env, const int64_t *values, size_t cou
   return array;
 }
 
-static int get_id(napi_env env, napi_value value, uint32_t *out) {
+int get_id(napi_env env, napi_value value, uint32_t *out) {
   int64_t id;
   if (napi_get_value_int64(env, value, &id) != napi_ok || id < 0 || id > INT32_MAX) return 0;
   *out = (uint32_t)id;
   return 1;
 }
 
-static char *get_string(napi_env env, napi_value value) {
+char *get_string(napi_env env, napi_value value) {
   size_t length;
   if (napi_get_value_string_utf8(env, value, NULL, 0, &length) != napi_ok) return NULL;
   char *text = malloc(length + 1);
@@ -201,7 +204,7 @@ static char **get_string_array(napi_env env, napi_value value) {
   return strings;
 }
 
-static napi_value get_args(napi_env env, napi_callback_info info, size_t expected, napi_value *args) {
+napi_value get_args(napi_env env, napi_callback_info info, size_t expected, napi_value *args) {
   size_t argc = expected;
   if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != expected) return NULL;
   return args[0];
@@ -500,6 +503,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"detachTerminal", NULL, js_detach_terminal, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setChildSubreaper", NULL, js_set_child_subreaper, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setParentDeathSignal", NULL, js_set_parent_death_signal, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"resolvePath", NULL, js_resolve_path, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"chownTree", NULL, js_chown_tree, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   napi_set_named_property(env, exports, "SIGRTMIN", make_int(env, SIGRTMIN));

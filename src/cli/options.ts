@@ -7,22 +7,34 @@ export interface OptionSpec {
   /** Placeholder shown in --help; present when the flag takes a value. */
   readonly value?: string;
   readonly repeatable?: boolean;
+  /** Not settable from the environment or a config file. */
+  readonly commandLineOnly?: boolean;
   readonly help: string;
 }
 
 export const OPTIONS = [
   { name: 'user', short: 'u', value: 'SPEC', help: 'run the command as SPEC: name, uid, name:group, uid:gid or :group (read from /etc/passwd and /etc/group)' },
+  { name: 'user-from', value: 'PATH', help: 'run the command as the owner (uid:gid) of PATH, e.g. a mounted workspace' },
   { name: 'group-add', value: 'GROUP', repeatable: true, help: 'add a supplementary group, by name or gid (as docker run --group-add)' },
+  { name: 'umask', value: 'MODE', help: 'set the umask (octal, e.g. 0077) for the setup steps and the command' },
+  { name: 'mkdir', value: 'PATH', repeatable: true, help: 'setup: create PATH and missing parents, owned by the user, mode from the umask' },
+  { name: 'chown', value: 'PATH', repeatable: true, help: 'setup: give PATH and everything below to the user and its group (symlinks never followed)' },
+  { name: 'chown-hardlinks', help: 'setup: let --chown change files that have more than one hard link' },
+  { name: 'chmod', value: 'MODE:PATH', repeatable: true, help: 'setup: chmod one path, symbolic (a+r, u=rwX,go=) or octal, e.g. --chmod a+r:/sys/firmware/dmi/tables/DMI' },
+  { name: 'socket-group', value: 'PATH', repeatable: true, help: 'setup: the group owning PATH (e.g. /var/run/docker.sock) becomes a supplementary group of the user' },
+  { name: 'default-command', value: 'CMD', help: 'put CMD first when there is no command or the first argument starts with "-"' },
+  { name: 'only-for', value: 'NAME', repeatable: true, help: 'setup and the user switch happen only when the command\'s basename is NAME; others run as they are' },
   { name: 'exec', help: 'replace node-init with the command (gosu style, same PID) instead of supervising it' },
   { name: 'single-child', short: 'c', help: 'supervise: no new session; signals go to the child only, not its process group' },
   { name: 'rewrite', short: 'r', value: 'FROM:TO', repeatable: true, help: 'supervise: forward signal FROM as TO (names or numbers; TO 0 drops it), e.g. --rewrite TERM:QUIT' },
   { name: 'grace-period', value: 'SECONDS', help: 'supervise: time between SIGTERM and SIGKILL for what is left when stopping (default 5; also 500ms, 2s)' },
   { name: 'exit-code-map', value: 'FROM:TO', repeatable: true, help: 'supervise: exit with TO when the service exits with FROM, e.g. 143:0' },
   { name: 'pdeathsig', value: 'SIGNAL', help: 'signal node-init (in exec mode: the service) gets when its parent dies' },
+  { name: 'config', value: 'FILE', help: 'read options from a JSON file ({"user": "redis", "chown": ["/data"]}); flags and NODE_INIT_* win' },
   { name: 'verbose', short: 'v', repeatable: true, help: 'log each step (-vv: also debug details); same as NODE_INIT_LOG_LEVEL=info' },
-  { name: 'log-format', value: 'json|pretty', help: 'log format; default: pretty on a terminal, JSON lines otherwise (NODE_INIT_LOG_FORMAT)' },
-  { name: 'help', short: 'h', help: 'print this help and exit' },
-  { name: 'version', short: 'V', help: 'print the version and exit' },
+  { name: 'log-format', value: 'json|pretty', help: 'log format; default: pretty on a terminal, JSON lines otherwise' },
+  { name: 'help', short: 'h', commandLineOnly: true, help: 'print this help and exit' },
+  { name: 'version', short: 'V', commandLineOnly: true, help: 'print the version and exit' },
 ] as const satisfies readonly OptionSpec[];
 
 export type OptionName = (typeof OPTIONS)[number]['name'];
@@ -34,3 +46,6 @@ export function findLong(name: string): OptionSpec | undefined {
 export function findShort(letter: string): OptionSpec | undefined {
   return (OPTIONS as readonly OptionSpec[]).find((option) => option.short === letter);
 }
+
+/** The environment variable for an option: --group-add → NODE_INIT_GROUP_ADD. */
+export const envName = (option: OptionSpec): string => `NODE_INIT_${option.name.toUpperCase().replace(/-/g, '_')}`;

@@ -1,74 +1,15 @@
-// The CLI stage: the only place that reads argv and the environment.
-import type { CliRequest, LogFormat, LogLevel, LogSettings, SuperviseSettings } from '../config.js';
+// The CLI stage: the only place that reads argv and the environment. Options come from a --config file,
+// then NODE_INIT_* variables, then flags; for each option the last of these that sets it wins.
+import type { CliRequest, ChmodStep, LogFormat, LogLevel, LogSettings, SetupSettings, SuperviseSettings } from '../config.js';
 import { NodeInitError } from '../errors.js';
 import { serviceEnvironment } from '../environment.js';
+import { parseMode } from '../setup/mode.js';
 import { parseSignal } from '../signals.js';
-import { findLong, findShort, type OptionName, type OptionSpec } from './options.js';
+import { countOn, isOn, mergeFlags, parseArgv, valueOf, valuesOf, type Flags } from './flags.js';
+import { flagsFromConfigFile, flagsFromEnv } from './sources.js';
 
-const HELP_HINT = 'run "node-init --help" to see every option';
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 const LOG_FORMATS: readonly LogFormat[] = ['json', 'pretty'];
-
-/** Flags as given: the values of each flag in order (an empty string for a flag without a value). */
-type Flags = Map<OptionName, string[]>;
-
-function record(flags: Flags, option: OptionSpec, value: string): void {
-  const name = option.name as OptionName;
-  const values = flags.get(name) ?? [];
-  if (values.length > 0 && !option.repeatable) {
-    throw new NodeInitError(`--${name} was given twice; give it once`);
-  }
-  values.push(value);
-  flags.set(name, values);
-}
-
-function missingValue(option: OptionSpec): NodeInitError {
-  return new NodeInitError(`--${option.name} needs a value (${option.value}); ${HELP_HINT}`);
-}
-
-/** Splits argv into flags and the command: options stop at "--" or at the first non-option word. */
-function splitArgv(argv: readonly string[]): { flags: Flags; command: string[] } {
-  const flags: Flags = new Map();
-  let i = 0;
-  for (; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--') {
-      i++;
-      break;
-    }
-    if (arg === '-' || !arg.startsWith('-')) break;
-    if (arg.startsWith('--')) {
-      const eq = arg.indexOf('=');
-      const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
-      const option = findLong(name);
-      if (!option) throw new NodeInitError(`unknown option --${name}; ${HELP_HINT}`);
-      if (option.value) {
-        const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-        if (value === undefined) throw missingValue(option);
-        record(flags, option, value);
-      } else if (eq >= 0) {
-        throw new NodeInitError(`--${name} takes no value; remove "=${arg.slice(eq + 1)}"`);
-      } else {
-        record(flags, option, '');
-      }
-      continue;
-    }
-    // A cluster of short flags: -vv, -u redis, -uredis.
-    for (let j = 1; j < arg.length; j++) {
-      const letter = arg[j] as string;
-      const option = findShort(letter);
-      if (!option) throw new NodeInitError(`unknown option -${letter}; ${HELP_HINT}`);
-      if (option.value) {
-        const value = j + 1 < arg.length ? arg.slice(j + 1) : argv[++i];
-        if (value === undefined) throw missingValue(option);
-        record(flags, option, value);
-        break;
-      }
-      record(flags, option, '');
-    }
-  }
-  return { flags, command: argv.slice(i) };
-}
 
 function oneOf<T extends string>(what: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
@@ -76,7 +17,7 @@ function oneOf<T extends string>(what: string, value: string, allowed: readonly 
 }
 
 /**
- * Log settings read before the flags are parsed, so that even a mistake in the flags is reported in the
+ * Log settings read before the options are parsed, so that even a mistake in them is reported in the
  * format the user asked for. A bad value here falls back to the default (the parse reports it).
  */
 export function earlyLogSettings(argv: readonly string[], env: NodeJS.ProcessEnv, stderrIsTerminal: boolean): LogSettings {
@@ -96,10 +37,9 @@ export function earlyLogSettings(argv: readonly string[], env: NodeJS.ProcessEnv
 function logSettings(flags: Flags, env: NodeJS.ProcessEnv, stderrIsTerminal: boolean): LogSettings {
   const settings = earlyLogSettings([], env, stderrIsTerminal);
   if (env.NODE_INIT_LOG_LEVEL !== undefined) oneOf('NODE_INIT_LOG_LEVEL', env.NODE_INIT_LOG_LEVEL, LOG_LEVELS);
-  if (env.NODE_INIT_LOG_FORMAT !== undefined) oneOf('NODE_INIT_LOG_FORMAT', env.NODE_INIT_LOG_FORMAT, LOG_FORMATS);
-  const verbose = flags.get('verbose')?.length ?? 0;
+  const verbose = countOn(flags, 'verbose');
   if (verbose > 0) settings.level = verbose > 1 ? 'debug' : 'info';
-  const format = flags.get('log-format')?.[0];
+  const format = valueOf(flags, 'log-format');
   if (format !== undefined) settings.format = oneOf('--log-format', format, LOG_FORMATS);
   return settings;
 }
@@ -132,16 +72,60 @@ function duration(flag: string, text: string): number {
 function superviseSettings(flags: Flags, mode: 'exec' | 'supervise'): SuperviseSettings {
   if (mode === 'exec') {
     for (const name of ['single-child', 'rewrite', 'grace-period', 'exit-code-map'] as const) {
-      if (flags.has(name)) throw new NodeInitError(`--${name} only applies when node-init supervises the command; remove it or remove --exec`);
+      if (name === 'single-child' ? isOn(flags, name) : flags.has(name)) {
+        throw new NodeInitError(`--${name} only applies when node-init supervises the command; remove it or remove --exec`);
+      }
     }
   }
-  const grace = flags.get('grace-period')?.[0];
+  const grace = valueOf(flags, 'grace-period');
   return {
-    singleChild: flags.has('single-child'),
-    rewrite: pairs('rewrite', flags.get('rewrite') ?? [], (text, side) => parseSignal('--rewrite', text, side === 'TO')),
+    singleChild: isOn(flags, 'single-child'),
+    rewrite: pairs('rewrite', valuesOf(flags, 'rewrite'), (text, side) => parseSignal('--rewrite', text, side === 'TO')),
     gracePeriodMs: grace === undefined ? 5000 : duration('grace-period', grace),
-    exitCodeMap: pairs('exit-code-map', flags.get('exit-code-map') ?? [], exitCode),
+    exitCodeMap: pairs('exit-code-map', valuesOf(flags, 'exit-code-map'), exitCode),
   };
+}
+
+function absolutePath(flag: string, path: string): string {
+  if (!path.startsWith('/')) throw new NodeInitError(`--${flag} "${path}" must be an absolute path, e.g. /data`);
+  if (path.split('/').some((part) => part === '.' || part === '..')) throw new NodeInitError(`--${flag} "${path}" must not contain . or .. parts`);
+  return path.length > 1 ? path.replace(/\/+$/, '') : path;
+}
+
+function chmodStep(value: string): ChmodStep {
+  const colon = value.indexOf(':');
+  const mode = colon > 0 ? parseMode(value.slice(0, colon)) : undefined;
+  if (mode === undefined) {
+    throw new NodeInitError(`--chmod "${value}" must be MODE:PATH with an octal (0644) or symbolic (a+r, u=rwX,go=) mode, e.g. --chmod a+r:/sys/firmware/dmi/tables/DMI`);
+  }
+  return { mode, path: absolutePath('chmod', value.slice(colon + 1)) };
+}
+
+function setupSettings(flags: Flags, hasUser: boolean): SetupSettings {
+  const umask = valueOf(flags, 'umask');
+  if (umask !== undefined && !/^0?[0-7]{1,3}$/.test(umask)) throw new NodeInitError(`--umask "${umask}" must be an octal mode from 000 to 0777, e.g. 0077`);
+  for (const name of ['chown', 'mkdir', 'socket-group', 'chown-hardlinks'] as const) {
+    const given = name === 'chown-hardlinks' ? isOn(flags, name) : valuesOf(flags, name).length > 0;
+    if (given && !hasUser) throw new NodeInitError(`--${name} needs --user (or --user-from): it acts for the user the command runs as`);
+  }
+  return {
+    umask: umask === undefined ? undefined : Number.parseInt(umask, 8),
+    mkdir: valuesOf(flags, 'mkdir').map((path) => absolutePath('mkdir', path)),
+    chown: valuesOf(flags, 'chown').map((path) => absolutePath('chown', path)),
+    chownHardlinks: isOn(flags, 'chown-hardlinks'),
+    chmod: valuesOf(flags, 'chmod').map(chmodStep),
+    socketGroup: valuesOf(flags, 'socket-group').map((path) => absolutePath('socket-group', path)),
+  };
+}
+
+/** --default-command goes first when there is no command or the first argument is an option. */
+function finalCommand(command: string[], defaultCommand: string | undefined): string[] {
+  if (defaultCommand !== undefined && (command.length === 0 || (command[0] as string).startsWith('-'))) return [defaultCommand, ...command];
+  if (command.length === 0) {
+    throw new NodeInitError('no command given: put the command after the options, e.g. node-init --user nobody -- id');
+  }
+  if (command[0] === '') throw new NodeInitError('the command is an empty string; give the program to run');
+  return command;
 }
 
 /**
@@ -153,25 +137,31 @@ function inheritedFds(list: string | undefined): number[] {
 }
 
 export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv, stderrIsTerminal: boolean): CliRequest {
-  const { flags, command } = splitArgv(argv);
-  if (flags.has('help')) return { kind: 'help' };
-  if (flags.has('version')) return { kind: 'version' };
-  if (command.length === 0) {
-    throw new NodeInitError('no command given: put the command after the options, e.g. node-init --user nobody -- id');
-  }
-  if (command[0] === '') throw new NodeInitError('the command is an empty string; give the program to run');
+  const { flags: argvFlags, command } = parseArgv(argv);
+  if (argvFlags.has('help')) return { kind: 'help' };
+  if (argvFlags.has('version')) return { kind: 'version' };
+  const envFlags = flagsFromEnv(env);
+  const configFile = valueOf(argvFlags, 'config') ?? valueOf(envFlags, 'config');
+  const flags = mergeFlags(configFile === undefined ? new Map() : flagsFromConfigFile(configFile), envFlags, argvFlags);
+
+  const mode = isOn(flags, 'exec') ? 'exec' : 'supervise';
+  const user = valueOf(flags, 'user');
+  const userFrom = valueOf(flags, 'user-from');
+  if (user !== undefined && userFrom !== undefined) throw new NodeInitError('--user and --user-from both name the user; give only one');
+  const parentDeathSignal = valueOf(flags, 'pdeathsig');
   const uvUseIoUring = env.UV_USE_IO_URING;
-  const mode = flags.has('exec') ? 'exec' : 'supervise';
-  const parentDeathSignal = flags.get('pdeathsig')?.[0];
   return {
     kind: 'run',
     config: {
       mode,
+      user,
+      userFrom: userFrom === undefined ? undefined : absolutePath('user-from', userFrom),
+      onlyFor: valuesOf(flags, 'only-for'),
+      groupAdd: valuesOf(flags, 'group-add'),
+      setup: setupSettings(flags, user !== undefined || userFrom !== undefined),
       supervise: superviseSettings(flags, mode),
       parentDeathSignal: parentDeathSignal === undefined ? undefined : parseSignal('--pdeathsig', parentDeathSignal),
-      user: flags.get('user')?.[0],
-      groupAdd: flags.get('group-add') ?? [],
-      command,
+      command: finalCommand(command, valueOf(flags, 'default-command')),
       log: logSettings(flags, env, stderrIsTerminal),
       environment: serviceEnvironment(env),
       inheritedFds: inheritedFds(env.NODE_INIT_INHERITED_FDS),

@@ -1,0 +1,300 @@
+// Root acting on paths the service may control, safely: every path is walked from "/" one component
+// at a time with O_NOFOLLOW, and every change is made through a file descriptor, never a path string,
+// so a symlink or a rename planted by a process racing node-init cannot redirect root's chown or chmod
+// outside the path the user named.
+#include "paths.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "napi_util.h"
+
+// ---- resolvePath -------------------------------------------------------------------------------
+
+enum { OK = 0, SYMLINK, NOT_ROOT_OWNED, MISSING, NOT_DIRECTORY, FAILED };
+static const char *const REASONS[] = {"", "symlink", "not-root-owned", "missing", "not-directory", "failed"};
+
+typedef struct {
+  int fd;       // O_PATH fd of the final component, or -1
+  int err;      // errno of the failing call (FAILED), else 0
+  int reason;   // one of the enum above
+  size_t at;    // length of the path prefix that failed
+  int created;  // directories made (create mode)
+} resolution;
+
+// Walks `path` (absolute) from "/". Directories on the way must not be symlinks and must be owned by
+// root; the final component must not be a symlink. With create, missing directories are made with
+// `mode` and handed to uid:gid. Returns an O_PATH fd to the final component.
+static resolution resolve(const char *path, int create, mode_t mode, uid_t uid, gid_t gid) {
+  resolution r = {-1, 0, OK, 0, 0};
+  int dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) return (resolution){-1, errno, FAILED, 1, 0};
+  const char *p = path;
+  while (*p == '/') p++;
+  if (*p == '\0') {  // "/" itself
+    r.fd = dir;
+    return r;
+  }
+  char name[4096];
+  for (;;) {
+    const char *end = strchr(p, '/');
+    size_t len = end ? (size_t)(end - p) : strlen(p);
+    if (len >= sizeof name) return close(dir), (resolution){-1, ENAMETOOLONG, FAILED, (size_t)(p - path) + len, r.created};
+    memcpy(name, p, len);
+    name[len] = '\0';
+    const char *rest = p + len;
+    while (*rest == '/') rest++;
+    int last = *rest == '\0';
+    r.at = (size_t)(p - path) + len;
+
+    if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {  // refused: the path must be plain
+      close(dir);
+      return (resolution){-1, EINVAL, FAILED, r.at, r.created};
+    }
+    struct stat st;
+    if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      if (errno != ENOENT || !create) {
+        int e = errno;
+        close(dir);
+        return (resolution){-1, e, e == ENOENT ? MISSING : FAILED, r.at, r.created};
+      }
+      if (mkdirat(dir, name, mode) != 0 && errno != EEXIST) {
+        int e = errno;
+        close(dir);
+        return (resolution){-1, e, FAILED, r.at, r.created};
+      }
+      int made = openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (made < 0 || fchownat(made, "", uid, gid, AT_EMPTY_PATH) != 0 || fstat(made, &st) != 0) {
+        int e = errno;
+        if (made >= 0) close(made);
+        close(dir);
+        return (resolution){-1, e, FAILED, r.at, r.created};
+      }
+      r.created++;
+      close(dir);
+      dir = made;
+      if (last) break;
+      p = rest;
+      continue;
+    }
+    if (S_ISLNK(st.st_mode)) {
+      close(dir);
+      return (resolution){-1, 0, SYMLINK, r.at, r.created};
+    }
+    int flags = O_PATH | O_NOFOLLOW | O_CLOEXEC | (last ? 0 : O_DIRECTORY);
+    int next = openat(dir, name, flags);
+    int e = errno;
+    close(dir);
+    if (next < 0) return (resolution){-1, e, e == ELOOP ? SYMLINK : e == ENOTDIR ? NOT_DIRECTORY : FAILED, r.at, r.created};
+    if (fstat(next, &st) != 0) {
+      e = errno;
+      close(next);
+      return (resolution){-1, e, FAILED, r.at, r.created};
+    }
+    if (last) {
+      r.fd = next;
+      return r;
+    }
+    if (st.st_uid != 0) {
+      close(next);
+      return (resolution){-1, 0, NOT_ROOT_OWNED, r.at, r.created};
+    }
+    dir = next;
+    p = rest;
+  }
+  r.fd = dir;
+  return r;
+}
+
+// resolvePath(path, create, mode, uid, gid) -> { fd, errno, reason, at, created }
+napi_value js_resolve_path(napi_env env, napi_callback_info info) {
+  napi_value args[5];
+  bool create;
+  uint32_t mode, uid, gid;
+  if (!get_args(env, info, 5, args) || napi_get_value_bool(env, args[1], &create) != napi_ok || napi_get_value_uint32(env, args[2], &mode) != napi_ok ||
+      !get_id(env, args[3], &uid) || !get_id(env, args[4], &gid)) {
+    return throw_bad_args(env);
+  }
+  char *path = get_string(env, args[0]);
+  if (path == NULL || path[0] != '/') {
+    free(path);
+    return throw_bad_args(env);
+  }
+  resolution r = resolve(path, create, (mode_t)mode, uid, gid);
+  free(path);
+  napi_value result;
+  napi_create_object(env, &result);
+  napi_set_named_property(env, result, "fd", make_int(env, r.fd));
+  napi_set_named_property(env, result, "errno", make_int(env, r.err));
+  napi_value reason;
+  napi_create_string_utf8(env, REASONS[r.reason], NAPI_AUTO_LENGTH, &reason);
+  napi_set_named_property(env, result, "reason", reason);
+  napi_set_named_property(env, result, "at", make_int(env, (int64_t)r.at));
+  napi_set_named_property(env, result, "created", make_int(env, r.created));
+  return result;
+}
+
+// ---- chownTree ---------------------------------------------------------------------------------
+
+typedef struct {
+  uid_t uid;
+  gid_t gid;
+  dev_t dev;
+  int allow_hardlinks;
+  // With fs.protected_hardlinks=1 a non-root process can only hard-link files it owns, so an entry
+  // swapped between the check and the change cannot become a link to a file root must not give away:
+  // a change by name (AT_SYMLINK_NOFOLLOW) is then safe. Without it, each change goes through an O_PATH
+  // fd of the checked inode (3 more syscalls an entry).
+  int by_name;
+  int64_t seen, changed, symlinks, hardlinks, mounts, vanished;
+  int err;  // first hard failure
+} walk;
+
+struct linux_dirent64 {
+  uint64_t d_ino;
+  int64_t d_off;
+  unsigned short d_reclen;
+  unsigned char d_type;
+  char d_name[];
+};
+
+static int needs_change(const walk *w, const struct stat *st) { return st->st_uid != w->uid || st->st_gid != w->gid; }
+
+// Changes one non-directory entry through an O_PATH fd of the very inode that was checked, so a swap
+// between the check and the change cannot redirect it.
+static void chown_entry(walk *w, int dir, const char *name, const struct stat *seen) {
+  if (S_ISREG(seen->st_mode) && seen->st_nlink > 1 && !w->allow_hardlinks) {
+    w->hardlinks++;
+    return;
+  }
+  if (w->by_name) {
+    if (fchownat(dir, name, w->uid, w->gid, AT_SYMLINK_NOFOLLOW) == 0) w->changed++;
+    else if (errno == ENOENT) w->vanished++;
+    else if (!w->err) w->err = errno;
+    return;
+  }
+  int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st) != 0) {
+    if (fd >= 0) close(fd);
+    w->vanished++;
+    return;
+  }
+  if (st.st_ino != seen->st_ino || st.st_dev != w->dev || S_ISDIR(st.st_mode)) {
+    w->vanished++;  // replaced meanwhile: left alone
+  } else if (S_ISREG(st.st_mode) && st.st_nlink > 1 && !w->allow_hardlinks) {
+    w->hardlinks++;
+  } else if (needs_change(w, &st)) {
+    if (fchownat(fd, "", w->uid, w->gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) == 0) w->changed++;
+    else if (!w->err) w->err = errno;
+  }
+  close(fd);
+}
+
+static void walk_directory(walk *w, int dir) {
+  char buf[32768];
+  for (;;) {
+    long n = syscall(SYS_getdents64, dir, buf, sizeof buf);
+    if (n < 0 && !w->err) w->err = errno;
+    if (n <= 0) return;
+    for (long off = 0; off < n;) {
+      struct linux_dirent64 *entry = (struct linux_dirent64 *)(buf + off);
+      off += entry->d_reclen;
+      const char *name = entry->d_name;
+      if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))) continue;
+      struct stat st;
+      if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        w->vanished++;
+        continue;
+      }
+      w->seen++;
+      if (S_ISLNK(st.st_mode)) w->symlinks++;
+      if (!S_ISDIR(st.st_mode)) {
+        if (needs_change(w, &st)) chown_entry(w, dir, name, &st);
+        continue;
+      }
+      if (st.st_dev != w->dev) {  // another filesystem mounted here: not ours to change
+        w->mounts++;
+        continue;
+      }
+      int child = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      struct stat now;
+      if (child < 0 || fstat(child, &now) != 0 || now.st_ino != st.st_ino || now.st_dev != w->dev) {
+        if (child >= 0) close(child);
+        w->vanished++;  // swapped for a symlink or something else meanwhile: not followed
+        continue;
+      }
+      if (needs_change(w, &now)) {
+        if (fchown(child, w->uid, w->gid) == 0) w->changed++;
+        else if (!w->err) w->err = errno;
+      }
+      walk_directory(w, child);
+      close(child);
+    }
+  }
+}
+
+static int protected_hardlinks(void) {
+  char value = '0';
+  int fd = open("/proc/sys/fs/protected_hardlinks", O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    if (read(fd, &value, 1) != 1) value = '0';
+    close(fd);
+  }
+  return value == '1';
+}
+
+// chownTree(fd, uid, gid, allowHardlinks) -> { errno, seen, changed, symlinks, hardlinks, mounts, vanished }
+// fd: an O_PATH fd from resolvePath; the tree below it (same filesystem only) is walked by fds.
+napi_value js_chown_tree(napi_env env, napi_callback_info info) {
+  napi_value args[4];
+  int32_t fd;
+  uint32_t uid, gid;
+  bool allow_hardlinks;
+  if (!get_args(env, info, 4, args) || napi_get_value_int32(env, args[0], &fd) != napi_ok || !get_id(env, args[1], &uid) || !get_id(env, args[2], &gid) ||
+      napi_get_value_bool(env, args[3], &allow_hardlinks) != napi_ok) {
+    return throw_bad_args(env);
+  }
+  walk w = {uid, gid, 0, allow_hardlinks, protected_hardlinks(), 0, 0, 0, 0, 0, 0, 0};
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    w.err = errno;
+  } else {
+    w.dev = st.st_dev;
+    w.seen = 1;
+    if (S_ISDIR(st.st_mode)) {
+      int dir = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (dir < 0) {
+        w.err = errno;
+      } else {
+        if (needs_change(&w, &st)) {
+          if (fchown(dir, uid, gid) == 0) w.changed++;
+          else w.err = errno;
+        }
+        walk_directory(&w, dir);
+        close(dir);
+      }
+    } else if (S_ISREG(st.st_mode) && st.st_nlink > 1 && !allow_hardlinks && needs_change(&w, &st)) {
+      w.hardlinks++;
+    } else if (needs_change(&w, &st)) {
+      if (fchownat(fd, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) == 0) w.changed++;
+      else w.err = errno;
+    }
+  }
+  napi_value result;
+  napi_create_object(env, &result);
+  napi_set_named_property(env, result, "errno", make_int(env, w.err));
+  napi_set_named_property(env, result, "seen", make_int(env, w.seen));
+  napi_set_named_property(env, result, "changed", make_int(env, w.changed));
+  napi_set_named_property(env, result, "symlinks", make_int(env, w.symlinks));
+  napi_set_named_property(env, result, "hardlinks", make_int(env, w.hardlinks));
+  napi_set_named_property(env, result, "mounts", make_int(env, w.mounts));
+  napi_set_named_property(env, result, "vanished", make_int(env, w.vanished));
+  return result;
+}

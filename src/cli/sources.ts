@@ -1,0 +1,86 @@
+// Options from the environment (NODE_INIT_*) and from a JSON config file, as Flags.
+import { readFileSync } from 'node:fs';
+import { NodeInitError } from '../errors.js';
+import { SAVED_PREFIX } from '../environment.js';
+import type { Flags } from './flags.js';
+import { envName, OPTIONS, type OptionName, type OptionSpec } from './options.js';
+
+const SETTABLE = (OPTIONS as readonly OptionSpec[]).filter((option) => !option.commandLineOnly);
+/** node-init's own variables that are not options. */
+const OTHER_VARIABLES = new Set(['NODE_INIT_LOG_LEVEL', 'NODE_INIT_INHERITED_FDS']);
+const TRUE = ['1', 'true', 'yes', 'on'];
+const FALSE = ['0', 'false', 'no', 'off', ''];
+
+/** A list in one variable: items separated by commas ("\," for a comma inside an item), trimmed. */
+export function splitList(text: string): string[] {
+  return text
+    .split(/(?<!\\),/)
+    .map((item) => item.replace(/\\,/g, ',').trim())
+    .filter((item) => item !== '');
+}
+
+function flagValues(option: OptionSpec, text: string, where: string): string[] {
+  if (option.value) return option.repeatable ? splitList(text) : [text];
+  const word = text.trim().toLowerCase();
+  if (option.repeatable && /^[0-9]+$/.test(word)) return Array<string>(Number(word)).fill('true'); // -v count
+  if (TRUE.includes(word)) return ['true'];
+  if (FALSE.includes(word)) return ['false'];
+  throw new NodeInitError(`${where} must be 1/true/yes/on or 0/false/no/off, not "${text}"`);
+}
+
+export function flagsFromEnv(env: NodeJS.ProcessEnv): Flags {
+  const flags: Flags = new Map();
+  const byName = new Map(SETTABLE.map((option) => [envName(option), option]));
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith('NODE_INIT_') || name.startsWith(SAVED_PREFIX) || OTHER_VARIABLES.has(name) || value === undefined) continue;
+    const option = byName.get(name);
+    if (!option) {
+      throw new NodeInitError(`unknown variable ${name}; node-init reads ${[...byName.keys(), ...OTHER_VARIABLES].filter((n) => n !== 'NODE_INIT_INHERITED_FDS').join(', ')}`);
+    }
+    flags.set(option.name as OptionName, flagValues(option, value, name));
+  }
+  return flags;
+}
+
+function configValues(option: OptionSpec, value: unknown, where: string): string[] {
+  const wrongType = (expected: string): NodeInitError => new NodeInitError(`${where} must be ${expected}, not ${JSON.stringify(value)}`);
+  if (!option.value) {
+    if (option.repeatable && typeof value === 'number' && Number.isInteger(value) && value >= 0) return Array<string>(value).fill('true');
+    if (typeof value !== 'boolean') throw wrongType(option.repeatable ? 'true, false or a count' : 'true or false');
+    return [String(value)];
+  }
+  const one = (item: unknown): string => {
+    if (typeof item === 'string') return item;
+    // A number is fine where it means the same as its decimal text; a umask must stay a string ("0077").
+    if (typeof item === 'number' && option.name !== 'umask') return String(item);
+    throw wrongType(option.repeatable ? 'an array of strings' : 'a string');
+  };
+  if (!option.repeatable) return [one(value)];
+  if (!Array.isArray(value)) throw wrongType('an array of strings');
+  return value.map(one);
+}
+
+export function flagsFromConfigFile(path: string): Flags {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new NodeInitError(`--config ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new NodeInitError(`--config ${path}: not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new NodeInitError(`--config ${path}: must hold a JSON object like {"user": "redis", "chown": ["/data"]}`);
+  }
+  const flags: Flags = new Map();
+  for (const [key, value] of Object.entries(data)) {
+    const option = SETTABLE.find((candidate) => candidate.name === key && candidate.name !== 'config');
+    if (!option) throw new NodeInitError(`--config ${path}: unknown key "${key}"; the keys are the long option names, e.g. "user", "chown"`);
+    flags.set(option.name as OptionName, configValues(option, value, `--config ${path}: "${key}"`));
+  }
+  return flags;
+}
