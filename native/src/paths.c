@@ -146,6 +146,7 @@ typedef struct {
   uid_t uid;
   gid_t gid;
   dev_t dev;
+  uint64_t mount;  // mount id of PATH (0: unknown): a bind mount of the same filesystem has the same dev
   int allow_hardlinks;
   // With fs.protected_hardlinks=1 a non-root process can only hard-link files it owns, so an entry
   // swapped between the check and the change cannot become a link to a file root must not give away:
@@ -163,6 +164,13 @@ struct linux_dirent64 {
   unsigned char d_type;
   char d_name[];
 };
+
+// The mount id of an open fd (statx STATX_MNT_ID, Linux 5.8+), or 0 when the kernel cannot tell.
+static uint64_t mount_id(int fd) {
+  struct statx stx;
+  if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) != 0 || !(stx.stx_mask & STATX_MNT_ID)) return 0;
+  return stx.stx_mnt_id;
+}
 
 static int needs_change(const walk *w, const struct stat *st) { return st->st_uid != w->uid || st->st_gid != w->gid; }
 
@@ -230,6 +238,11 @@ static void walk_directory(walk *w, int dir) {
         w->vanished++;  // swapped for a symlink or something else meanwhile: not followed
         continue;
       }
+      if (w->mount != 0 && mount_id(child) != w->mount) {  // a bind mount: its own tree, not PATH's
+        close(child);
+        w->mounts++;
+        continue;
+      }
       if (needs_change(w, &now)) {
         if (fchown(child, w->uid, w->gid) == 0) w->changed++;
         else if (!w->err) w->err = errno;
@@ -261,12 +274,13 @@ napi_value js_chown_tree(napi_env env, napi_callback_info info) {
       napi_get_value_bool(env, args[3], &allow_hardlinks) != napi_ok) {
     return throw_bad_args(env);
   }
-  walk w = {uid, gid, 0, allow_hardlinks, protected_hardlinks(), 0, 0, 0, 0, 0, 0, 0};
+  walk w = {uid, gid, 0, 0, allow_hardlinks, protected_hardlinks(), 0, 0, 0, 0, 0, 0, 0};
   struct stat st;
   if (fstat(fd, &st) != 0) {
     w.err = errno;
   } else {
     w.dev = st.st_dev;
+    w.mount = mount_id(fd);
     w.seen = 1;
     if (S_ISDIR(st.st_mode)) {
       int dir = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -5,6 +5,16 @@ const EXAMPLES = `Examples:
   node-init --exec --user nobody -- id            replace node-init with \`id\` run as nobody (gosu style)
   ENTRYPOINT ["node-init", "--user", "node", "--"]   in a Dockerfile`;
 
+const SETUP = `Setup steps run as root, before the user switch, in this order: umask, mkdir, chown, chmod,
+socket-group, stdio. Every path is checked first; a failing step stops node-init before the command runs.
+Started as non-root, the steps that need root are skipped with one warning.`;
+
+const ENVIRONMENT = `Environment:
+  every option can be set as NODE_INIT_<NAME>, e.g. NODE_INIT_USER=redis, NODE_INIT_CHOWN=/data,/logs
+  (lists: comma-separated, "\\," for a comma in an item; switches: 1/true/yes/on or 0/false/no/off).
+  Flags win over NODE_INIT_* variables, which win over --config. NODE_INIT_LOG_LEVEL: debug, info, warn
+  (default), error or silent. The command never sees node-init's NODE_INIT_* variables.`;
+
 const EXIT_CODES = `Exit codes:
   the command's own code, or 128+N when it was killed by signal N
   125  node-init itself failed (bad flag, unknown user, failed privilege drop)
@@ -30,6 +40,10 @@ export function helpText(version: string): string {
     ...rows,
     '',
     EXAMPLES,
+    '',
+    SETUP,
+    '',
+    ENVIRONMENT,
     '',
     EXIT_CODES,
     '',
