@@ -15,11 +15,11 @@ export function parseMode(text: string): ModeChange | undefined {
   if (/^[0-7]{1,4}$/.test(text)) return { kind: 'octal', mode: Number.parseInt(text, 8), text };
   const clauses: Clause[] = [];
   for (const part of text.split(',')) {
-    const match = /^([ugoa]*)((?:[-+=](?:[rwxXst]*|[ugo]))+)$/.exec(part);
+    const match = /^([ugoa]*)((?:[-+=](?:[ugo]|[rwxXst]*))+)$/.exec(part);
     if (!match) return undefined;
     let who = 0;
     for (const letter of match[1] as string) who |= WHO[letter] as number;
-    const actions = [...(match[2] as string).matchAll(/([-+=])([rwxXst]*|[ugo])/g)].map(([, op, perms]) =>
+    const actions = [...(match[2] as string).matchAll(/([-+=])([ugo]|[rwxXst]*)/g)].map(([, op, perms]) =>
       /^[ugo]$/.test(perms as string) ? { op: op as '+' | '-' | '=', perms: '', copyFrom: perms as 'u' | 'g' | 'o' } : { op: op as '+' | '-' | '=', perms: perms as string },
     );
     clauses.push({ who, actions });
@@ -55,8 +55,9 @@ export function applyMode(change: ModeChange, current: number, isDirectory: bool
       const bits = (action.copyFrom ? copiedBits(action.copyFrom, mode) : permissionBits(action.perms, mode, isDirectory)) & mask;
       if (action.op === '+') mode |= bits;
       else if (action.op === '-') mode &= ~bits;
-      // "=" clears what the clause may touch (but not a directory's set-id bits, as chmod keeps them)
-      else mode = (mode & ~(mask & (isDirectory ? 0o1777 : 0o7777))) | bits;
+      // "=" clears what the clause names (without a who letter: everything, the umask only limits what
+      // is set), except a directory's set-id bits, which chmod keeps
+      else mode = (mode & ~((clause.who === 0 ? 0o7777 : clause.who) & (isDirectory ? 0o1777 : 0o7777))) | bits;
     }
   }
   return mode;
