@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,6 +142,10 @@ napi_value js_resolve_path(napi_env env, napi_callback_info info) {
 }
 
 // ---- chownTree ---------------------------------------------------------------------------------
+//
+// Directories are shared between a few threads (one per core, at most 4): the cost of a chown is the
+// filesystem's, in the kernel, and it spreads over cores. The threads exist only inside this call,
+// before node-init drops its privileges.
 
 typedef struct {
   uid_t uid;
@@ -153,9 +158,7 @@ typedef struct {
   // a change by name (AT_SYMLINK_NOFOLLOW) is then safe. Without it, each change goes through an O_PATH
   // fd of the checked inode (3 more syscalls an entry).
   int by_name;
-  int64_t seen, changed, symlinks, hardlinks, mounts, vanished;
-  int err;  // first hard failure
-} walk;
+} walk_config;
 
 struct linux_dirent64 {
   uint64_t d_ino;
@@ -165,6 +168,34 @@ struct linux_dirent64 {
   char d_name[];
 };
 
+typedef struct {
+  int64_t seen, changed, symlinks, hardlinks, mounts, vanished;
+  int err;  // first hard failure
+} counters;
+
+#define MAX_THREADS 4
+#define QUEUE_LIMIT 256  // directories waiting for a thread; beyond it a thread goes depth-first itself
+
+typedef struct {
+  const walk_config *config;
+  pthread_mutex_t lock;
+  pthread_cond_t wake;
+  int queue[QUEUE_LIMIT];
+  int queued;
+  int busy;  // threads working on a directory
+} pool;
+
+typedef struct {
+  pool *pool;
+  counters count;
+} worker;
+
+static void note_error(counters *c, int err) {
+  if (!c->err) c->err = err;
+}
+
+static int needs_change(const walk_config *w, const struct stat *st) { return st->st_uid != w->uid || st->st_gid != w->gid; }
+
 // The mount id of an open fd (statx STATX_MNT_ID, Linux 5.8+), or 0 when the kernel cannot tell.
 static uint64_t mount_id(int fd) {
   struct statx stx;
@@ -172,44 +203,61 @@ static uint64_t mount_id(int fd) {
   return stx.stx_mnt_id;
 }
 
-static int needs_change(const walk *w, const struct stat *st) { return st->st_uid != w->uid || st->st_gid != w->gid; }
-
-// Changes one non-directory entry through an O_PATH fd of the very inode that was checked, so a swap
-// between the check and the change cannot redirect it.
-static void chown_entry(walk *w, int dir, const char *name, const struct stat *seen) {
+// Changes one non-directory entry; without protected hard links, through an O_PATH fd of the very inode
+// that was checked, so a swap between the check and the change cannot redirect it.
+static void chown_entry(const walk_config *w, counters *c, int dir, const char *name, const struct stat *seen) {
   if (S_ISREG(seen->st_mode) && seen->st_nlink > 1 && !w->allow_hardlinks) {
-    w->hardlinks++;
+    c->hardlinks++;
     return;
   }
   if (w->by_name) {
-    if (fchownat(dir, name, w->uid, w->gid, AT_SYMLINK_NOFOLLOW) == 0) w->changed++;
-    else if (errno == ENOENT) w->vanished++;
-    else if (!w->err) w->err = errno;
+    if (fchownat(dir, name, w->uid, w->gid, AT_SYMLINK_NOFOLLOW) == 0) c->changed++;
+    else if (errno == ENOENT) c->vanished++;
+    else note_error(c, errno);
     return;
   }
   int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
   struct stat st;
   if (fd < 0 || fstat(fd, &st) != 0) {
     if (fd >= 0) close(fd);
-    w->vanished++;
+    c->vanished++;
     return;
   }
   if (st.st_ino != seen->st_ino || st.st_dev != w->dev || S_ISDIR(st.st_mode)) {
-    w->vanished++;  // replaced meanwhile: left alone
+    c->vanished++;  // replaced meanwhile: left alone
   } else if (S_ISREG(st.st_mode) && st.st_nlink > 1 && !w->allow_hardlinks) {
-    w->hardlinks++;
+    c->hardlinks++;
   } else if (needs_change(w, &st)) {
-    if (fchownat(fd, "", w->uid, w->gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) == 0) w->changed++;
-    else if (!w->err) w->err = errno;
+    if (fchownat(fd, "", w->uid, w->gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) == 0) c->changed++;
+    else note_error(c, errno);
   }
   close(fd);
 }
 
-static void walk_directory(walk *w, int dir) {
+static void walk_directory(worker *self, int dir);
+
+// A subdirectory to walk: to the queue for another thread, or walked here when the queue is full.
+static void hand_over(worker *self, int child) {
+  pool *p = self->pool;
+  pthread_mutex_lock(&p->lock);
+  if (p->queued < QUEUE_LIMIT) {
+    p->queue[p->queued++] = child;
+    pthread_cond_signal(&p->wake);
+    pthread_mutex_unlock(&p->lock);
+    return;
+  }
+  pthread_mutex_unlock(&p->lock);
+  walk_directory(self, child);
+  close(child);
+}
+
+static void walk_directory(worker *self, int dir) {
+  const walk_config *w = self->pool->config;
+  counters *c = &self->count;
   char buf[32768];
   for (;;) {
     long n = syscall(SYS_getdents64, dir, buf, sizeof buf);
-    if (n < 0 && !w->err) w->err = errno;
+    if (n < 0) note_error(c, errno);
     if (n <= 0) return;
     for (long off = 0; off < n;) {
       struct linux_dirent64 *entry = (struct linux_dirent64 *)(buf + off);
@@ -218,39 +266,88 @@ static void walk_directory(walk *w, int dir) {
       if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))) continue;
       struct stat st;
       if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-        w->vanished++;
+        c->vanished++;
         continue;
       }
-      w->seen++;
-      if (S_ISLNK(st.st_mode)) w->symlinks++;
+      c->seen++;
+      if (S_ISLNK(st.st_mode)) c->symlinks++;
       if (!S_ISDIR(st.st_mode)) {
-        if (needs_change(w, &st)) chown_entry(w, dir, name, &st);
+        if (needs_change(w, &st)) chown_entry(w, c, dir, name, &st);
         continue;
       }
       if (st.st_dev != w->dev) {  // another filesystem mounted here: not ours to change
-        w->mounts++;
+        c->mounts++;
         continue;
       }
       int child = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
       struct stat now;
       if (child < 0 || fstat(child, &now) != 0 || now.st_ino != st.st_ino || now.st_dev != w->dev) {
         if (child >= 0) close(child);
-        w->vanished++;  // swapped for a symlink or something else meanwhile: not followed
+        c->vanished++;  // swapped for a symlink or something else meanwhile: not followed
         continue;
       }
       if (w->mount != 0 && mount_id(child) != w->mount) {  // a bind mount: its own tree, not PATH's
         close(child);
-        w->mounts++;
+        c->mounts++;
         continue;
       }
       if (needs_change(w, &now)) {
-        if (fchown(child, w->uid, w->gid) == 0) w->changed++;
-        else if (!w->err) w->err = errno;
+        if (fchown(child, w->uid, w->gid) == 0) c->changed++;
+        else note_error(c, errno);
       }
-      walk_directory(w, child);
-      close(child);
+      hand_over(self, child);
     }
   }
+}
+
+static void *run_worker(void *arg) {
+  worker *self = arg;
+  pool *p = self->pool;
+  pthread_mutex_lock(&p->lock);
+  for (;;) {
+    while (p->queued == 0 && p->busy > 0) pthread_cond_wait(&p->wake, &p->lock);
+    if (p->queued == 0) break;  // nothing queued and nobody who could queue more: done
+    int dir = p->queue[--p->queued];
+    p->busy++;
+    pthread_mutex_unlock(&p->lock);
+    walk_directory(self, dir);
+    close(dir);
+    pthread_mutex_lock(&p->lock);
+    if (--p->busy == 0 && p->queued == 0) pthread_cond_broadcast(&p->wake);
+  }
+  pthread_mutex_unlock(&p->lock);
+  return NULL;
+}
+
+// Walks the directory `dir` (an O_RDONLY fd, closed here) with a few threads; adds into *total.
+static void walk_tree(const walk_config *config, int dir, counters *total) {
+  pool p = {.config = config, .queued = 1, .busy = 0};
+  p.queue[0] = dir;
+  pthread_mutex_init(&p.lock, NULL);
+  pthread_cond_init(&p.wake, NULL);
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  int count = cores < 1 ? 1 : cores > MAX_THREADS ? MAX_THREADS : (int)cores;
+  worker workers[MAX_THREADS];
+  pthread_t threads[MAX_THREADS];
+  int started[MAX_THREADS] = {0};
+  for (int i = 0; i < count; i++) workers[i] = (worker){&p, {0}};
+  for (int i = 1; i < count; i++) started[i] = pthread_create(&threads[i], NULL, run_worker, &workers[i]) == 0;
+  run_worker(&workers[0]);
+  for (int i = 1; i < count; i++) {
+    if (started[i]) pthread_join(threads[i], NULL);
+  }
+  for (int i = 0; i < count; i++) {
+    counters *c = &workers[i].count;
+    total->seen += c->seen;
+    total->changed += c->changed;
+    total->symlinks += c->symlinks;
+    total->hardlinks += c->hardlinks;
+    total->mounts += c->mounts;
+    total->vanished += c->vanished;
+    if (c->err) note_error(total, c->err);
+  }
+  pthread_mutex_destroy(&p.lock);
+  pthread_cond_destroy(&p.wake);
 }
 
 static int protected_hardlinks(void) {
@@ -274,41 +371,41 @@ napi_value js_chown_tree(napi_env env, napi_callback_info info) {
       napi_get_value_bool(env, args[3], &allow_hardlinks) != napi_ok) {
     return throw_bad_args(env);
   }
-  walk w = {uid, gid, 0, 0, allow_hardlinks, protected_hardlinks(), 0, 0, 0, 0, 0, 0, 0};
+  walk_config w = {uid, gid, 0, 0, allow_hardlinks, protected_hardlinks()};
+  counters total = {0};
   struct stat st;
   if (fstat(fd, &st) != 0) {
-    w.err = errno;
+    note_error(&total, errno);
   } else {
     w.dev = st.st_dev;
     w.mount = mount_id(fd);
-    w.seen = 1;
+    total.seen = 1;
     if (S_ISDIR(st.st_mode)) {
       int dir = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
       if (dir < 0) {
-        w.err = errno;
+        note_error(&total, errno);
       } else {
         if (needs_change(&w, &st)) {
-          if (fchown(dir, uid, gid) == 0) w.changed++;
-          else w.err = errno;
+          if (fchown(dir, uid, gid) == 0) total.changed++;
+          else note_error(&total, errno);
         }
-        walk_directory(&w, dir);
-        close(dir);
+        walk_tree(&w, dir, &total);
       }
     } else if (S_ISREG(st.st_mode) && st.st_nlink > 1 && !allow_hardlinks && needs_change(&w, &st)) {
-      w.hardlinks++;
+      total.hardlinks++;
     } else if (needs_change(&w, &st)) {
-      if (fchownat(fd, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) == 0) w.changed++;
-      else w.err = errno;
+      if (fchownat(fd, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) == 0) total.changed++;
+      else note_error(&total, errno);
     }
   }
   napi_value result;
   napi_create_object(env, &result);
-  napi_set_named_property(env, result, "errno", make_int(env, w.err));
-  napi_set_named_property(env, result, "seen", make_int(env, w.seen));
-  napi_set_named_property(env, result, "changed", make_int(env, w.changed));
-  napi_set_named_property(env, result, "symlinks", make_int(env, w.symlinks));
-  napi_set_named_property(env, result, "hardlinks", make_int(env, w.hardlinks));
-  napi_set_named_property(env, result, "mounts", make_int(env, w.mounts));
-  napi_set_named_property(env, result, "vanished", make_int(env, w.vanished));
+  napi_set_named_property(env, result, "errno", make_int(env, total.err));
+  napi_set_named_property(env, result, "seen", make_int(env, total.seen));
+  napi_set_named_property(env, result, "changed", make_int(env, total.changed));
+  napi_set_named_property(env, result, "symlinks", make_int(env, total.symlinks));
+  napi_set_named_property(env, result, "hardlinks", make_int(env, total.hardlinks));
+  napi_set_named_property(env, result, "mounts", make_int(env, total.mounts));
+  napi_set_named_property(env, result, "vanished", make_int(env, total.vanished));
   return result;
 }
