@@ -11,6 +11,8 @@
 //   leave stdio non-blocking, and owns a dozen fds the service must not see. Only the fds node-init
 //   itself inherited are passed on.
 // - The stdio blocking mode is recorded when this module loads, before node-init can change it.
+// - A service must not share a controlling terminal it was not given as session leader: through it,
+//   ioctl(TIOCSTI) types commands into the shell that started node-init (gosu issue #37).
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -131,6 +133,28 @@ static void prepare_process_for_exec(void) {
   prepare_fds_for_exec();
   clear_signal_mask();
 }
+
+// Unlinks this process from its controlling terminal, if any. Used when the terminal belongs to a
+// session node-init does not lead (started from someone's shell): TIOCSTI works only on the caller's
+// controlling terminal (or with CAP_SYS_ADMIN), so the service can then no longer push input into a
+// terminal that a more privileged process reads (gosu issue #37). A non-leader's TIOCNOTTY sends no
+// signal to anyone. Returns errno; 0 also when there was no controlling terminal.
+// Async-signal-safe: it also runs in a child forked from the multithreaded node-init.
+static int leave_controlling_terminal(void) {
+  for (int fd = 0; fd < 3; fd++) {
+    if (ioctl(fd, TIOCNOTTY) == 0) return 0;  // ENOTTY: not a terminal, or not the controlling one
+  }
+  // With stdio redirected the controlling terminal is still there, reachable as /dev/tty.
+  int tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (tty < 0) return errno == ENXIO ? 0 : errno;  // ENXIO: no controlling terminal
+  int rc = ioctl(tty, TIOCNOTTY) == 0 ? 0 : errno;
+  close(tty);
+  return rc;
+}
+
+// The leader of a session owns its controlling terminal (PID 1 of `docker run -it`): its service keeps
+// it, with job control.
+static bool leads_session(void) { return getsid(0) == getpid(); }
 
 // ---- N-API plumbing ------------------------------------------------------------------------------
 
@@ -312,6 +336,14 @@ static napi_value js_execve(napi_env env, napi_callback_info info) {
   return make_int(env, rc);
 }
 
+// giveUpForeignTerminal() -> errno. Exec mode, right before execve: leaves the controlling terminal
+// unless node-init leads the session that owns it (node-init keeps its PID, so it cannot setsid() when
+// it leads a process group, as under a job-control shell).
+static napi_value js_give_up_foreign_terminal(napi_env env, napi_callback_info info) {
+  (void)info;
+  return make_int(env, leads_session() ? 0 : leave_controlling_terminal());
+}
+
 // ---- supervise: spawn, signals, reaping ----------------------------------------------------------
 
 // Blocks every signal in the calling thread (so a forked child cannot run node-init's handlers before
@@ -322,20 +354,32 @@ static void block_all_signals(sigset_t *old) {
   pthread_sigmask(SIG_SETMASK, &all, old);
 }
 
-// spawn(path, argv, envp, keepFds, newSession, takeTerminal) -> [pid, errno]. The child gets the same
-// clean start as exec mode; with newSession it calls setsid() and, with takeTerminal, makes fd 0 its
-// controlling terminal. An exec failure comes back as errno through a close-on-exec pipe.
+// What a failed child reports through the pipe: which step failed, and its errno.
+enum spawn_step { STEP_EXECVE = 0, STEP_TERMINAL = 1 };
+
+static void report_and_exit(int pipe_fd, int step, int failure) {
+  int message[2] = {step, failure};
+  ssize_t ignored = write(pipe_fd, message, sizeof message);
+  (void)ignored;
+  _exit(127);
+}
+
+// spawn(path, argv, envp, keepFds, newSession, takeTerminal, giveUpForeignTerminal) -> [pid, errno,
+// step]. The child gets the same clean start as exec mode; with newSession it calls setsid() and, with
+// takeTerminal, makes fd 0 its controlling terminal; with giveUpForeignTerminal (no new session) it
+// leaves the controlling terminal unless node-init leads the session that owns it. A failure in the
+// child comes back as [step, errno] through a close-on-exec pipe.
 static napi_value js_spawn(napi_env env, napi_callback_info info) {
-  napi_value args[6];
-  bool new_session, take_terminal;
-  if (!get_args(env, info, 6, args) || !set_keep_fds(env, args[3]) || napi_get_value_bool(env, args[4], &new_session) != napi_ok ||
-      napi_get_value_bool(env, args[5], &take_terminal) != napi_ok) {
+  napi_value args[7];
+  bool new_session, take_terminal, give_up_terminal;
+  if (!get_args(env, info, 7, args) || !set_keep_fds(env, args[3]) || napi_get_value_bool(env, args[4], &new_session) != napi_ok ||
+      napi_get_value_bool(env, args[5], &take_terminal) != napi_ok || napi_get_value_bool(env, args[6], &give_up_terminal) != napi_ok) {
     return throw_bad_args(env);
   }
   char *path = get_string(env, args[0]);
   char **argv = get_string_array(env, args[1]);
   char **envp = get_string_array(env, args[2]);
-  int64_t result[2] = {-1, 0};
+  int64_t result[3] = {-1, 0, STEP_EXECVE};
   int report[2] = {-1, -1};
   if (path == NULL || argv == NULL || envp == NULL) {
     free(path);
@@ -346,6 +390,7 @@ static napi_value js_spawn(napi_env env, napi_callback_info info) {
   if (pipe2(report, O_CLOEXEC) != 0) {
     result[1] = errno;
   } else {
+    bool leave_terminal = give_up_terminal && !leads_session();
     sigset_t old_mask;
     block_all_signals(&old_mask);
     pid_t pid = fork();
@@ -354,14 +399,14 @@ static napi_value js_spawn(napi_env env, napi_callback_info info) {
       if (new_session) {
         setsid();
         if (take_terminal) ioctl(STDIN_FILENO, TIOCSCTTY, 0);  // fails harmlessly without a free terminal
+      } else if (leave_terminal) {
+        int failure = leave_controlling_terminal();
+        if (failure != 0) report_and_exit(report[1], STEP_TERMINAL, failure);
       }
       prepare_fds_for_exec();
       clear_signal_mask();
       execve(path, argv, envp);
-      int failure = errno;
-      ssize_t ignored = write(report[1], &failure, sizeof failure);
-      (void)ignored;
-      _exit(127);
+      report_and_exit(report[1], STEP_EXECVE, errno);
     }
     int fork_errno = errno;
     pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
@@ -369,13 +414,14 @@ static napi_value js_spawn(napi_env env, napi_callback_info info) {
     if (pid < 0) {
       result[1] = fork_errno;
     } else {
-      int failure = 0;
+      int failure[2] = {0, 0};
       ssize_t n;
-      do n = read(report[0], &failure, sizeof failure);
+      do n = read(report[0], failure, sizeof failure);
       while (n < 0 && errno == EINTR);
       if (n == (ssize_t)sizeof failure) {
         waitpid(pid, NULL, 0);
-        result[1] = failure;
+        result[1] = failure[1];
+        result[2] = failure[0];
       } else {
         result[0] = pid;
       }
@@ -385,7 +431,7 @@ static napi_value js_spawn(napi_env env, napi_callback_info info) {
   free(path);
   free_string_array(argv);
   free_string_array(envp);
-  return make_int_array(env, result, 2);
+  return make_int_array(env, result, 3);
 }
 
 // Signals reach node-init through a self-pipe: the handler runs in whichever thread the kernel picks
@@ -456,11 +502,13 @@ static napi_value js_wait_events(napi_env env, napi_callback_info info) {
   return result;
 }
 
-// detachTerminal() -> errno. Gives up node-init's controlling terminal so the service's new session
-// can take it. As a session leader this sends SIGHUP to node-init's own group: ignored meanwhile.
+// detachTerminal() -> errno. Gives up the controlling terminal node-init owns as session leader, so the
+// service's new session can take it; ENOTTY when node-init is not that leader (the terminal then stays
+// with the session that owns it, out of the service's reach). As the leader this sends SIGHUP to
+// node-init's own group: ignored meanwhile.
 static napi_value js_detach_terminal(napi_env env, napi_callback_info info) {
   (void)info;
-  if (!isatty(STDIN_FILENO) || tcgetsid(STDIN_FILENO) != getsid(0)) return make_int(env, ENOTTY);
+  if (!leads_session() || !isatty(STDIN_FILENO) || tcgetsid(STDIN_FILENO) != getpid()) return make_int(env, ENOTTY);
   struct sigaction ignore, old_hup;
   memset(&ignore, 0, sizeof ignore);
   ignore.sa_handler = SIG_IGN;
@@ -498,6 +546,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"installSignalHandlers", NULL, js_install_signal_handlers, NULL, NULL, NULL, napi_enumerable, NULL},
       {"waitEvents", NULL, js_wait_events, NULL, NULL, NULL, napi_enumerable, NULL},
       {"detachTerminal", NULL, js_detach_terminal, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"giveUpForeignTerminal", NULL, js_give_up_foreign_terminal, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setChildSubreaper", NULL, js_set_child_subreaper, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setParentDeathSignal", NULL, js_set_parent_death_signal, NULL, NULL, NULL, napi_enumerable, NULL},
   };
