@@ -49,6 +49,20 @@ export function spawn(
   giveUpForeignTerminal: boolean,
 ): [number, number, SpawnStep];
 
+/** The highest capability number the running kernel knows (40 on 5.9+). */
+export function lastCapability(): number;
+/** Drops every capability but `keep` from the calling thread's bounding set (needs CAP_SETPCAP). Returns errno. */
+export function limitBoundingSet(keep: readonly number[]): number;
+/** prctl(PR_SET_KEEPCAPS): the calling thread keeps its permitted set across a uid change from 0. Returns errno. */
+export function setKeepCapabilities(on: boolean): number;
+/**
+ * The calling thread's permitted, effective, inheritable and ambient sets become exactly `caps`
+ * (capability numbers). Returns errno.
+ */
+export function setCapabilities(caps: readonly number[]): number;
+/** prctl(PR_SET_NO_NEW_PRIVS, 1) on the calling thread (inherited by children, kept across execve). Returns errno. */
+export function setNoNewPrivs(): number;
+
 /** Routes `signals` and SIGCHLD to waitEvents() (through a self-pipe). Returns errno. */
 export function installSignalHandlers(signals: readonly number[]): number;
 

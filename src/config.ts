@@ -29,6 +29,10 @@ export interface Config {
   user: string | undefined;
   /** --group-add values, in order. */
   groupAdd: string[];
+  /** --cap-add, as capability numbers, sorted, without duplicates. */
+  capabilities: number[];
+  /** --no-new-privs. */
+  noNewPrivs: boolean;
   /** The command and its arguments; never empty. */
   command: string[];
   log: LogSettings;

@@ -5,12 +5,13 @@ import { writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { earlyLogSettings, parseCommandLine } from './cli/parse.js';
 import { helpText } from './cli/help.js';
+import { capabilityName } from './capabilities.js';
 import type { Config, Environment } from './config.js';
 import { withIdentity } from './environment.js';
 import { ExitCode, NodeInitError } from './errors.js';
 import { execService } from './exec/exec.js';
 import { createLogger, type Logger } from './log.js';
-import { dropPrivileges } from './privileges/drop.js';
+import { dropPrivileges, forbidNewPrivileges } from './privileges/drop.js';
 import { checkRunningAs, refuseIoUring } from './privileges/preflight.js';
 import { loadUserDatabase } from './users/database.js';
 import { resolveIdentity } from './users/resolve.js';
@@ -23,10 +24,14 @@ function becomeUser(config: Config, log: Logger): Environment {
   const runningAs = checkRunningAs();
   if (config.user === undefined) {
     if (config.groupAdd.length > 0) throw new NodeInitError('--group-add needs --user: name the user the groups are added to');
+    if (config.capabilities.length > 0) {
+      throw new NodeInitError('--cap-add needs --user: it keeps a capability across the switch to a non-root user; name that user');
+    }
     return config.environment;
   }
   if (!runningAs.isRoot) {
-    log.warn(`not started as root (uid ${runningAs.uid}), so --user ${config.user} is skipped: the command runs as uid ${runningAs.uid}`);
+    const capAdd = config.capabilities.length > 0 ? ` and --cap-add ${config.capabilities.map(capabilityName).join(',')} are` : ' is';
+    log.warn(`not started as root (uid ${runningAs.uid}), so --user ${config.user}${capAdd} skipped: the command runs as uid ${runningAs.uid}`);
     return config.environment;
   }
   refuseIoUring(config.ioUringRequested);
@@ -36,9 +41,10 @@ function becomeUser(config: Config, log: Logger): Environment {
     database: loadUserDatabase(),
     callerUid: runningAs.uid,
   });
-  const threads = dropPrivileges(identity);
-  log.debug({ threads }, 'verified the new ids in every thread');
-  log.info({ uid: identity.uid, gid: identity.gid, groups: identity.groups, home: identity.home }, `switched to user ${identity.name ?? identity.uid}`);
+  const threads = dropPrivileges(identity, config.capabilities);
+  log.debug({ threads }, 'verified the new ids and capabilities in every thread');
+  const capabilities = config.capabilities.map(capabilityName);
+  log.info({ uid: identity.uid, gid: identity.gid, groups: identity.groups, home: identity.home, capabilities }, `switched to user ${identity.name ?? identity.uid}`);
   return withIdentity(config.environment, identity);
 }
 
@@ -50,6 +56,7 @@ function armParentDeathSignal(signal: number, parentAtStart: number): void {
 
 function run(config: Config, log: Logger, parentAtStart: number): number {
   const environment = becomeUser(config, log);
+  if (config.noNewPrivs) forbidNewPrivileges();
   if (config.parentDeathSignal !== undefined) armParentDeathSignal(config.parentDeathSignal, parentAtStart);
   const service = { command: config.command, environment, inheritedFds: config.inheritedFds };
   if (config.mode === 'exec') {

@@ -80,6 +80,24 @@ export function spawn(
   return pid;
 }
 
+export const lastCapability = (): number => addon.lastCapability();
+
+export function limitBoundingSet(keep: readonly number[]): void {
+  check('prctl(PR_CAPBSET_DROP)', addon.limitBoundingSet(keep));
+}
+
+export function setKeepCapabilities(on: boolean): void {
+  check('prctl(PR_SET_KEEPCAPS)', addon.setKeepCapabilities(on));
+}
+
+export function setCapabilities(caps: readonly number[]): void {
+  check('capset or prctl(PR_CAP_AMBIENT)', addon.setCapabilities(caps));
+}
+
+export function setNoNewPrivs(): void {
+  check('prctl(PR_SET_NO_NEW_PRIVS)', addon.setNoNewPrivs());
+}
+
 export function installSignalHandlers(signals: readonly number[]): void {
   check('sigaction', addon.installSignalHandlers(signals));
 }

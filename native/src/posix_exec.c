@@ -13,10 +13,13 @@
 // - The stdio blocking mode is recorded when this module loads, before node-init can change it.
 // - A service must not share a controlling terminal it was not given as session leader: through it,
 //   ioctl(TIOCSTI) types commands into the shell that started node-init (gosu issue #37).
+// - Capabilities and no_new_privs are per thread: they are set on the calling (main) thread, the one
+//   that execs in exec mode and forks in supervise mode.
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <node_api.h>
 #include <signal.h>
 #include <stdint.h>
@@ -344,6 +347,82 @@ static napi_value js_give_up_foreign_terminal(napi_env env, napi_callback_info i
   return make_int(env, leads_session() ? 0 : leave_controlling_terminal());
 }
 
+// ---- capabilities and no_new_privs ---------------------------------------------------------------
+
+// A JS array of capability numbers as a 64-bit mask; 0 when an element is not a number from 0 to 63.
+static int get_cap_mask(napi_env env, napi_value value, uint64_t *mask) {
+  uint32_t count;
+  if (napi_get_array_length(env, value, &count) != napi_ok) return 0;
+  *mask = 0;
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value element;
+    int32_t cap;
+    if (napi_get_element(env, value, i, &element) != napi_ok || napi_get_value_int32(env, element, &cap) != napi_ok || cap < 0 || cap > 63) return 0;
+    *mask |= UINT64_C(1) << cap;
+  }
+  return 1;
+}
+
+// lastCapability() -> the highest capability number this kernel knows (PR_CAPBSET_READ fails past it).
+static napi_value js_last_capability(napi_env env, napi_callback_info info) {
+  (void)info;
+  int cap = 0;
+  while (cap < 63 && prctl(PR_CAPBSET_READ, cap + 1, 0, 0, 0) >= 0) cap++;
+  return make_int(env, cap);
+}
+
+// limitBoundingSet(keep) -> errno. Drops every other capability from the bounding set, so no execve
+// (setuid-root or file-capability binaries included) can bring one back. Needs CAP_SETPCAP: call it
+// before the uid change.
+static napi_value js_limit_bounding_set(napi_env env, napi_callback_info info) {
+  napi_value args[1];
+  uint64_t keep;
+  if (!get_args(env, info, 1, args) || !get_cap_mask(env, args[0], &keep)) return throw_bad_args(env);
+  for (int cap = 0; cap < 64 && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++) {
+    if (!(keep & (UINT64_C(1) << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0) return make_int(env, errno);
+  }
+  return make_int(env, 0);
+}
+
+// setKeepCapabilities(on) -> errno. PR_SET_KEEPCAPS: the permitted set survives the uid change away
+// from 0 (which otherwise empties it), so that setCapabilities() has something to keep.
+static napi_value js_set_keep_capabilities(napi_env env, napi_callback_info info) {
+  napi_value args[1];
+  bool on;
+  if (!get_args(env, info, 1, args) || napi_get_value_bool(env, args[0], &on) != napi_ok) return throw_bad_args(env);
+  return make_int(env, prctl(PR_SET_KEEPCAPS, on ? 1 : 0, 0, 0, 0) == 0 ? 0 : errno);
+}
+
+// setCapabilities(caps) -> errno. Permitted, effective and inheritable become exactly `caps` (raw
+// capset, version 3: no libcap), then the ambient set too: ambient capabilities are what a non-root
+// program keeps across execve without file capabilities.
+static napi_value js_set_capabilities(napi_env env, napi_callback_info info) {
+  napi_value args[1];
+  uint64_t mask;
+  if (!get_args(env, info, 1, args) || !get_cap_mask(env, args[0], &mask)) return throw_bad_args(env);
+  struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+  struct __user_cap_data_struct data[2];
+  for (int i = 0; i < 2; i++) {
+    uint32_t word = (uint32_t)(mask >> (32 * i));
+    data[i].effective = word;
+    data[i].permitted = word;
+    data[i].inheritable = word;
+  }
+  if (syscall(SYS_capset, &header, data) != 0) return make_int(env, errno);
+  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0) return make_int(env, errno);
+  for (int cap = 0; cap < 64; cap++) {
+    if ((mask & (UINT64_C(1) << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) != 0) return make_int(env, errno);
+  }
+  return make_int(env, 0);
+}
+
+// setNoNewPrivs() -> errno. From here on no execve can add privileges: setuid/setgid bits and file
+// capabilities are ignored. Inherited by every child and kept across execve.
+static napi_value js_set_no_new_privs(napi_env env, napi_callback_info info) {
+  (void)info;
+  return make_int(env, prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 ? 0 : errno);
+}
+
 // ---- supervise: spawn, signals, reaping ----------------------------------------------------------
 
 // Blocks every signal in the calling thread (so a forked child cannot run node-init's handlers before
@@ -547,6 +626,11 @@ static napi_value init(napi_env env, napi_value exports) {
       {"waitEvents", NULL, js_wait_events, NULL, NULL, NULL, napi_enumerable, NULL},
       {"detachTerminal", NULL, js_detach_terminal, NULL, NULL, NULL, napi_enumerable, NULL},
       {"giveUpForeignTerminal", NULL, js_give_up_foreign_terminal, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"lastCapability", NULL, js_last_capability, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"limitBoundingSet", NULL, js_limit_bounding_set, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setKeepCapabilities", NULL, js_set_keep_capabilities, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setCapabilities", NULL, js_set_capabilities, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setNoNewPrivs", NULL, js_set_no_new_privs, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setChildSubreaper", NULL, js_set_child_subreaper, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setParentDeathSignal", NULL, js_set_parent_death_signal, NULL, NULL, NULL, napi_enumerable, NULL},
   };

@@ -13,6 +13,8 @@ export interface OptionSpec {
 export const OPTIONS = [
   { name: 'user', short: 'u', value: 'SPEC', help: 'run the command as SPEC: name, uid, name:group, uid:gid or :group (read from /etc/passwd and /etc/group)' },
   { name: 'group-add', value: 'GROUP', repeatable: true, help: 'add a supplementary group, by name or gid (as docker run --group-add)' },
+  { name: 'cap-add', value: 'CAP', repeatable: true, help: 'with --user: keep capability CAP (e.g. NET_BIND_SERVICE) as an ambient capability; the user gets no other' },
+  { name: 'no-new-privs', help: 'set no_new_privs: setuid/setgid bits and file capabilities no longer give the service anything' },
   { name: 'exec', help: 'replace node-init with the command (gosu style, same PID) instead of supervising it' },
   { name: 'single-child', short: 'c', help: 'supervise: no new session; signals go to the child only, not its process group' },
   { name: 'rewrite', short: 'r', value: 'FROM:TO', repeatable: true, help: 'supervise: forward signal FROM as TO (names or numbers; TO 0 drops it), e.g. --rewrite TERM:QUIT' },

@@ -2,6 +2,7 @@
 import type { CliRequest, LogFormat, LogLevel, LogSettings, SuperviseSettings } from '../config.js';
 import { NodeInitError } from '../errors.js';
 import { serviceEnvironment } from '../environment.js';
+import { parseCapability } from '../capabilities.js';
 import { parseSignal } from '../signals.js';
 import { findLong, findShort, type OptionName, type OptionSpec } from './options.js';
 
@@ -171,6 +172,8 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       parentDeathSignal: parentDeathSignal === undefined ? undefined : parseSignal('--pdeathsig', parentDeathSignal),
       user: flags.get('user')?.[0],
       groupAdd: flags.get('group-add') ?? [],
+      capabilities: [...new Set((flags.get('cap-add') ?? []).map((text) => parseCapability('--cap-add', text)))].sort((a, b) => a - b),
+      noNewPrivs: flags.has('no-new-privs'),
       command,
       log: logSettings(flags, env, stderrIsTerminal),
       environment: serviceEnvironment(env),
