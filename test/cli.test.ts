@@ -173,6 +173,24 @@ describe('refusals that keep the drop safe', () => {
     expect(result.stdout).toBe('');
   });
 
+  it.each([
+    ['setuid', 0o4755],
+    ['setgid', 0o2755],
+    ['setuid and setgid', 0o6755],
+  ])('a %s node binary, even started by root (real and effective ids agree)', async (bits, mode) => {
+    const dir = tempDir();
+    chmodSync(dir, 0o755);
+    copyFileSync(process.execPath, join(dir, 'node'));
+    chmodSync(join(dir, 'node'), mode);
+    const result = await nodeInit([...pretty, '--exec', '--', 'echo', 'started'], { env: { PATH: `${dir}:/usr/bin:/bin` } });
+    expect(result.stderr).toBe(`node-init: the node binary running node-init (${join(dir, 'node')}) is ${bits}; remove the bit (chmod u-s,g-s) and start node-init as root instead\n`);
+    expect(result.code).toBe(125);
+    expect(result.stdout).toBe('');
+    // Control: the same copy without the bits runs.
+    chmodSync(join(dir, 'node'), 0o755);
+    expect((await nodeInit(['--exec', '--', 'echo', 'started'], { env: { PATH: `${dir}:/usr/bin:/bin` } })).stdout).toBe('started\n');
+  });
+
   it('started as non-root: the switch is skipped with one warning and the command runs as it is', async () => {
     const result = await run(['setpriv', '--reuid', '4242', '--regid', '4242', '--clear-groups', '--', join(ROOT, 'bin/node-init'), ...pretty, '--exec', '--user', 'nobody', '--', 'id', '-u']);
     expect(result.stdout).toBe('4242\n');
