@@ -20,6 +20,9 @@ describe('every mistake: one line naming the problem and the fix, exit 125, noth
     [['--user', 'a', '--user', 'b', 'true'], 'node-init: --user was given twice; give it once'],
     [['--log-format', 'xml', 'true'], 'node-init: --log-format must be one of json, pretty, not "xml"'],
     [['--', ''], 'node-init: the command is an empty string; give the program to run'],
+    // What the user typed is quoted with its control characters escaped: still one line, no terminal escapes.
+    [['--user', 'a\nb', 'true'], 'node-init: unknown user "a\\nb": /etc/passwd has no such user; use a name from it or a numeric uid:gid'],
+    [['--user', '\x1b[2Jx\u2028', 'true'], 'node-init: unknown user "\\u001b[2Jx\\u2028": /etc/passwd has no such user; use a name from it or a numeric uid:gid'],
   ])('%j', async (args, message) => {
     const result = await nodeInit(args, { env: { NODE_INIT_LOG_FORMAT: 'pretty' } });
     expect(result.stderr).toBe(`${message}\n`);
