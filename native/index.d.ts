@@ -24,9 +24,20 @@ export function setuid(uid: number): number;
 export function execve(path: string, argv: readonly string[], envp: readonly string[], keepFds: readonly number[]): number;
 
 /**
+ * Leaves the controlling terminal unless this process leads the session that owns it (TIOCNOTTY, which
+ * for a non-leader sends no signal). Exec mode calls it right before execve(). Returns errno (0 also
+ * when there is no controlling terminal).
+ */
+export function giveUpForeignTerminal(): number;
+
+/** What failed in spawn(): 0 the child's execve (or fork, with pid -1 and no child), 1 leaving the terminal. */
+export type SpawnStep = 0 | 1;
+
+/**
  * Forks and execs `path` with the same clean start as execve(). newSession: the child calls setsid();
- * takeTerminal (with newSession): it makes fd 0 its controlling terminal. Returns [pid, 0], or
- * [-1, errno] when fork or the child's execve failed.
+ * takeTerminal (with newSession): it makes fd 0 its controlling terminal. giveUpForeignTerminal (without
+ * newSession): the child leaves the controlling terminal unless the caller leads the session that owns
+ * it. Returns [pid, 0, 0], or [-1, errno, step] when fork or a step in the child failed.
  */
 export function spawn(
   path: string,
@@ -35,7 +46,22 @@ export function spawn(
   keepFds: readonly number[],
   newSession: boolean,
   takeTerminal: boolean,
-): [number, number];
+  giveUpForeignTerminal: boolean,
+): [number, number, SpawnStep];
+
+/** The highest capability number the running kernel knows (40 on 5.9+). */
+export function lastCapability(): number;
+/** Drops every capability but `keep` from the calling thread's bounding set (needs CAP_SETPCAP). Returns errno. */
+export function limitBoundingSet(keep: readonly number[]): number;
+/** prctl(PR_SET_KEEPCAPS): the calling thread keeps its permitted set across a uid change from 0. Returns errno. */
+export function setKeepCapabilities(on: boolean): number;
+/**
+ * The calling thread's permitted, effective, inheritable and ambient sets become exactly `caps`
+ * (capability numbers). Returns errno.
+ */
+export function setCapabilities(caps: readonly number[]): number;
+/** prctl(PR_SET_NO_NEW_PRIVS, 1) on the calling thread (inherited by children, kept across execve). Returns errno. */
+export function setNoNewPrivs(): number;
 
 /** Routes `signals` and SIGCHLD to waitEvents() (through a self-pipe). Returns errno. */
 export function installSignalHandlers(signals: readonly number[]): number;
@@ -52,7 +78,7 @@ export interface Events {
 /** Blocks until a signal arrives or timeoutMs passes (-1: no timeout), then reaps every exited child. */
 export function waitEvents(timeoutMs: number): Events;
 
-/** Gives up node-init's controlling terminal (TIOCNOTTY on fd 0). Returns errno (ENOTTY: none). */
+/** Gives up the controlling terminal node-init owns as session leader (TIOCNOTTY on fd 0). Returns errno (ENOTTY: not such a leader). */
 export function detachTerminal(): number;
 /** prctl(PR_SET_CHILD_SUBREAPER, 1). Returns errno. */
 export function setChildSubreaper(): number;

@@ -51,6 +51,10 @@ export interface Config {
   setup: SetupSettings;
   /** --group-add values, in order. */
   groupAdd: string[];
+  /** --cap-add, as capability numbers, sorted, without duplicates. */
+  capabilities: number[];
+  /** --no-new-privs. */
+  noNewPrivs: boolean;
   /** The command and its arguments; never empty. */
   command: string[];
   log: LogSettings;

@@ -7,6 +7,18 @@ export type Logger = pino.Logger;
 
 type Destination = ReturnType<typeof pino.destination>;
 
+/**
+ * Control characters and line separators as escapes: messages quote what the user typed (a --user
+ * value, a command name), and that must neither break the one line nor reach a terminal as escape
+ * sequences.
+ */
+function escapeControls(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (char) => {
+    const short: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    return short[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+}
+
 /** One readable line per record: "node-init: warning: message (key=value ...)". */
 export function prettyLine(json: string): string {
   const { level, msg, time: _time, name: _name, ...fields } = JSON.parse(json) as Record<string, unknown>;
@@ -14,7 +26,7 @@ export function prettyLine(json: string): string {
   const extra = Object.entries(fields)
     .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
     .join(' ');
-  return `node-init: ${label}${String(msg)}${extra ? ` (${extra})` : ''}\n`;
+  return `node-init: ${label}${escapeControls(String(msg))}${extra ? ` (${escapeControls(extra)})` : ''}\n`;
 }
 
 function prettyStream(destination: Destination): { write(line: string): void } {

@@ -5,12 +5,13 @@ import { writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { earlyLogSettings, parseCommandLine } from './cli/parse.js';
 import { helpText } from './cli/help.js';
+import { capabilityName } from './capabilities.js';
 import type { Config, Environment } from './config.js';
 import { withIdentity } from './environment.js';
 import { ExitCode, NodeInitError } from './errors.js';
 import { execService } from './exec/exec.js';
 import { createLogger, type Logger } from './log.js';
-import { dropPrivileges } from './privileges/drop.js';
+import { dropPrivileges, forbidNewPrivileges } from './privileges/drop.js';
 import { checkRunningAs, refuseIoUring } from './privileges/preflight.js';
 import { loadUserDatabase } from './users/database.js';
 import { resolveIdentity } from './users/resolve.js';
@@ -33,6 +34,7 @@ function rootOnlyFlags(config: Config): string[] {
     ...setup.chown.map((path) => `--chown ${path}`),
     ...setup.chmod.map((step) => `--chmod ${step.mode.text}:${step.path}`),
     ...setup.socketGroup.map((path) => `--socket-group ${path}`),
+    ...config.capabilities.map((capability) => `--cap-add ${capabilityName(capability)}`),
   ];
 }
 
@@ -41,6 +43,9 @@ function resolveTarget(config: Config, callerUid: number): Identity | undefined 
   const spec = config.userFrom === undefined ? config.user : Object.values(ownerOf(config.userFrom)).join(':');
   if (spec === undefined) {
     if (config.groupAdd.length > 0) throw new NodeInitError('--group-add needs --user: name the user the groups are added to');
+    if (config.capabilities.length > 0) {
+      throw new NodeInitError('--cap-add needs --user: it keeps a capability across the switch to a non-root user; name that user');
+    }
     return undefined;
   }
   return resolveIdentity({ spec, groupAdd: config.groupAdd, database: loadUserDatabase(), callerUid });
@@ -58,7 +63,8 @@ function becomeUser(config: Config, log: Logger): Environment {
   if (!runningAs.isRoot) {
     const skipped = rootOnlyFlags(config);
     if (skipped.length > 0) {
-      log.warn(`not started as root (uid ${runningAs.uid}), so ${skipped.join(', ')} ${skipped.length > 1 ? 'are' : 'is'} skipped: the command runs as uid ${runningAs.uid}`);
+      const list = skipped.length > 1 ? `${skipped.slice(0, -1).join(', ')} and ${skipped.at(-1)} are` : `${skipped[0]} is`;
+      log.warn(`not started as root (uid ${runningAs.uid}), so ${list} skipped: the command runs as uid ${runningAs.uid}`);
     }
     return config.environment;
   }
@@ -66,9 +72,10 @@ function becomeUser(config: Config, log: Logger): Environment {
   if (target !== undefined) refuseIoUring(config.ioUringRequested);
   const identity = runSetup(config.setup, target, log);
   if (identity === undefined) return config.environment;
-  const threads = dropPrivileges(identity);
-  log.debug({ threads }, 'verified the new ids in every thread');
-  log.info({ uid: identity.uid, gid: identity.gid, groups: identity.groups, home: identity.home }, `switched to user ${identity.name ?? identity.uid}`);
+  const threads = dropPrivileges(identity, config.capabilities);
+  log.debug({ threads }, 'verified the new ids and capabilities in every thread');
+  const capabilities = config.capabilities.map(capabilityName);
+  log.info({ uid: identity.uid, gid: identity.gid, groups: identity.groups, home: identity.home, capabilities }, `switched to user ${identity.name ?? identity.uid}`);
   return withIdentity(config.environment, identity);
 }
 
@@ -80,6 +87,7 @@ function armParentDeathSignal(signal: number, parentAtStart: number): void {
 
 function run(config: Config, log: Logger, parentAtStart: number): number {
   const environment = becomeUser(config, log);
+  if (config.noNewPrivs) forbidNewPrivileges();
   if (config.parentDeathSignal !== undefined) armParentDeathSignal(config.parentDeathSignal, parentAtStart);
   const service = { command: config.command, environment, inheritedFds: config.inheritedFds };
   if (config.mode === 'exec') {

@@ -59,17 +59,43 @@ export const trySetuid = (uid: number): number => addon.setuid(uid);
 export const execve = (path: string, argv: readonly string[], envp: readonly string[], keepFds: readonly number[]): number =>
   addon.execve(path, argv, envp, keepFds);
 
-/** Forks and execs the service with a clean start; returns its pid. Throws SyscallError('execve'). */
+/** Leaves a controlling terminal owned by a session node-init does not lead (exec mode, before execve). */
+export function giveUpForeignTerminal(): void {
+  check('ioctl(TIOCNOTTY)', addon.giveUpForeignTerminal());
+}
+
+/**
+ * Forks and execs the service with a clean start; returns its pid. Throws SyscallError('execve'), or
+ * SyscallError('ioctl(TIOCNOTTY)') when the child could not leave a foreign terminal.
+ */
 export function spawn(
   path: string,
   argv: readonly string[],
   envp: readonly string[],
   keepFds: readonly number[],
-  options: { newSession: boolean; takeTerminal: boolean },
+  options: { newSession: boolean; takeTerminal: boolean; giveUpForeignTerminal: boolean },
 ): number {
-  const [pid, errno] = addon.spawn(path, argv, envp, keepFds, options.newSession, options.takeTerminal);
-  if (errno !== 0) throw new SyscallError('execve', errno);
+  const [pid, errno, step] = addon.spawn(path, argv, envp, keepFds, options.newSession, options.takeTerminal, options.giveUpForeignTerminal);
+  if (errno !== 0) throw new SyscallError(step === 1 ? 'ioctl(TIOCNOTTY)' : 'execve', errno);
   return pid;
+}
+
+export const lastCapability = (): number => addon.lastCapability();
+
+export function limitBoundingSet(keep: readonly number[]): void {
+  check('prctl(PR_CAPBSET_DROP)', addon.limitBoundingSet(keep));
+}
+
+export function setKeepCapabilities(on: boolean): void {
+  check('prctl(PR_SET_KEEPCAPS)', addon.setKeepCapabilities(on));
+}
+
+export function setCapabilities(caps: readonly number[]): void {
+  check('capset or prctl(PR_CAP_AMBIENT)', addon.setCapabilities(caps));
+}
+
+export function setNoNewPrivs(): void {
+  check('prctl(PR_SET_NO_NEW_PRIVS)', addon.setNoNewPrivs());
 }
 
 export function installSignalHandlers(signals: readonly number[]): void {

@@ -20,6 +20,9 @@ describe('every mistake: one line naming the problem and the fix, exit 125, noth
     [['--user', 'a', '--user', 'b', 'true'], 'node-init: --user was given twice; give it once'],
     [['--log-format', 'xml', 'true'], 'node-init: --log-format must be one of json, pretty, not "xml"'],
     [['--', ''], 'node-init: the command is an empty string; give the program to run'],
+    // What the user typed is quoted with its control characters escaped: still one line, no terminal escapes.
+    [['--user', 'a\nb', 'true'], 'node-init: unknown user "a\\nb": /etc/passwd has no such user; use a name from it or a numeric uid:gid'],
+    [['--user', '\x1b[2Jx\u2028', 'true'], 'node-init: unknown user "\\u001b[2Jx\\u2028": /etc/passwd has no such user; use a name from it or a numeric uid:gid'],
   ])('%j', async (args, message) => {
     const result = await nodeInit(args, { env: { NODE_INIT_LOG_FORMAT: 'pretty' } });
     expect(result.stderr).toBe(`${message}\n`);
@@ -171,6 +174,24 @@ describe('refusals that keep the drop safe', () => {
     expect(result.stderr).toContain('real uid:gid 65534:65534 but effective 0:65534 (a setuid/setgid install)');
     expect(result.code).toBe(125);
     expect(result.stdout).toBe('');
+  });
+
+  it.each([
+    ['setuid', 0o4755],
+    ['setgid', 0o2755],
+    ['setuid and setgid', 0o6755],
+  ])('a %s node binary, even started by root (real and effective ids agree)', async (bits, mode) => {
+    const dir = tempDir();
+    chmodSync(dir, 0o755);
+    copyFileSync(process.execPath, join(dir, 'node'));
+    chmodSync(join(dir, 'node'), mode);
+    const result = await nodeInit([...pretty, '--exec', '--', 'echo', 'started'], { env: { PATH: `${dir}:/usr/bin:/bin` } });
+    expect(result.stderr).toBe(`node-init: the node binary running node-init (${join(dir, 'node')}) is ${bits}; remove the bit (chmod u-s,g-s) and start node-init as root instead\n`);
+    expect(result.code).toBe(125);
+    expect(result.stdout).toBe('');
+    // Control: the same copy without the bits runs.
+    chmodSync(join(dir, 'node'), 0o755);
+    expect((await nodeInit(['--exec', '--', 'echo', 'started'], { env: { PATH: `${dir}:/usr/bin:/bin` } })).stdout).toBe('started\n');
   });
 
   it('started as non-root: the switch is skipped with one warning and the command runs as it is', async () => {

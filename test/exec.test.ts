@@ -30,6 +30,14 @@ describe.each(RUNTIMES)('exec mode on $name', (runtime) => {
     expect(status.NoNewPrivs).toBe('0');
   });
 
+  it('--cap-add NET_BIND_SERVICE --no-new-privs: exactly that capability, in every set; NoNewPrivs', async () => {
+    const result = await nodeInit(['--exec', '--user', 'nobody', '--cap-add', 'NET_BIND_SERVICE', '--no-new-privs', '--', 'cat', '/proc/self/status'], { env });
+    expect(result.stderr).toBe('');
+    const status = statusFields(result.stdout);
+    for (const set of ['CapEff', 'CapPrm', 'CapInh', 'CapAmb', 'CapBnd']) expect(status[set], set).toBe('0000000000000400');
+    expect(status.NoNewPrivs).toBe('1');
+  });
+
   it('keeps the PID: the service is the process that was started', async () => {
     const result = await nodeInit(['--exec', '--user', 'nobody', '--', 'sh', '-c', 'echo $$'], { env });
     expect(Number(result.stdout.trim())).toBe(result.pid);

@@ -52,6 +52,12 @@ describe('malformed passwd lines are never root', () => {
     expect(errorOf(() => resolve(db, '1000'))).toContain('/etc/passwd line 1');
   });
 
+  it('the id matches however either side writes it (found by the property tests)', () => {
+    expect(errorOf(() => resolve(database(':x:0:0::/:/bin/sh\napp:x:0:1000::/:/bin/sh\n', ''), '00'))).toContain('/etc/passwd line 1');
+    expect(errorOf(() => resolve(database('app:x:01000:zz::/:/bin/sh\n', ''), '1000'))).toContain('/etc/passwd line 1');
+    expect(errorOf(() => resolve(database('', 'bad:x:998\n'), '1000:0998'))).toContain('/etc/group line 1');
+  });
+
   it('lines starting with # are comments, even when they look like root', () => {
     const db = database('#app:x:0:0::/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n', '');
     expect(resolve(db, 'app').uid).toBe(1000);

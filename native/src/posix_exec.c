@@ -11,10 +11,15 @@
 //   leave stdio non-blocking, and owns a dozen fds the service must not see. Only the fds node-init
 //   itself inherited are passed on.
 // - The stdio blocking mode is recorded when this module loads, before node-init can change it.
+// - A service must not share a controlling terminal it was not given as session leader: through it,
+//   ioctl(TIOCSTI) types commands into the shell that started node-init (gosu issue #37).
+// - Capabilities and no_new_privs are per thread: they are set on the calling (main) thread, the one
+//   that execs in exec mode and forks in supervise mode.
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <node_api.h>
 #include <signal.h>
 #include <stdint.h>
@@ -134,6 +139,28 @@ static void prepare_process_for_exec(void) {
   prepare_fds_for_exec();
   clear_signal_mask();
 }
+
+// Unlinks this process from its controlling terminal, if any. Used when the terminal belongs to a
+// session node-init does not lead (started from someone's shell): TIOCSTI works only on the caller's
+// controlling terminal (or with CAP_SYS_ADMIN), so the service can then no longer push input into a
+// terminal that a more privileged process reads (gosu issue #37). A non-leader's TIOCNOTTY sends no
+// signal to anyone. Returns errno; 0 also when there was no controlling terminal.
+// Async-signal-safe: it also runs in a child forked from the multithreaded node-init.
+static int leave_controlling_terminal(void) {
+  for (int fd = 0; fd < 3; fd++) {
+    if (ioctl(fd, TIOCNOTTY) == 0) return 0;  // ENOTTY: not a terminal, or not the controlling one
+  }
+  // With stdio redirected the controlling terminal is still there, reachable as /dev/tty.
+  int tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (tty < 0) return errno == ENXIO ? 0 : errno;  // ENXIO: no controlling terminal
+  int rc = ioctl(tty, TIOCNOTTY) == 0 ? 0 : errno;
+  close(tty);
+  return rc;
+}
+
+// The leader of a session owns its controlling terminal (PID 1 of `docker run -it`): its service keeps
+// it, with job control.
+static bool leads_session(void) { return getsid(0) == getpid(); }
 
 // ---- N-API plumbing ------------------------------------------------------------------------------
 
@@ -315,6 +342,90 @@ static napi_value js_execve(napi_env env, napi_callback_info info) {
   return make_int(env, rc);
 }
 
+// giveUpForeignTerminal() -> errno. Exec mode, right before execve: leaves the controlling terminal
+// unless node-init leads the session that owns it (node-init keeps its PID, so it cannot setsid() when
+// it leads a process group, as under a job-control shell).
+static napi_value js_give_up_foreign_terminal(napi_env env, napi_callback_info info) {
+  (void)info;
+  return make_int(env, leads_session() ? 0 : leave_controlling_terminal());
+}
+
+// ---- capabilities and no_new_privs ---------------------------------------------------------------
+
+// A JS array of capability numbers as a 64-bit mask; 0 when an element is not a number from 0 to 63.
+static int get_cap_mask(napi_env env, napi_value value, uint64_t *mask) {
+  uint32_t count;
+  if (napi_get_array_length(env, value, &count) != napi_ok) return 0;
+  *mask = 0;
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value element;
+    int32_t cap;
+    if (napi_get_element(env, value, i, &element) != napi_ok || napi_get_value_int32(env, element, &cap) != napi_ok || cap < 0 || cap > 63) return 0;
+    *mask |= UINT64_C(1) << cap;
+  }
+  return 1;
+}
+
+// lastCapability() -> the highest capability number this kernel knows (PR_CAPBSET_READ fails past it).
+static napi_value js_last_capability(napi_env env, napi_callback_info info) {
+  (void)info;
+  int cap = 0;
+  while (cap < 63 && prctl(PR_CAPBSET_READ, cap + 1, 0, 0, 0) >= 0) cap++;
+  return make_int(env, cap);
+}
+
+// limitBoundingSet(keep) -> errno. Drops every other capability from the bounding set, so no execve
+// (setuid-root or file-capability binaries included) can bring one back. Needs CAP_SETPCAP: call it
+// before the uid change.
+static napi_value js_limit_bounding_set(napi_env env, napi_callback_info info) {
+  napi_value args[1];
+  uint64_t keep;
+  if (!get_args(env, info, 1, args) || !get_cap_mask(env, args[0], &keep)) return throw_bad_args(env);
+  for (int cap = 0; cap < 64 && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++) {
+    if (!(keep & (UINT64_C(1) << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0) return make_int(env, errno);
+  }
+  return make_int(env, 0);
+}
+
+// setKeepCapabilities(on) -> errno. PR_SET_KEEPCAPS: the permitted set survives the uid change away
+// from 0 (which otherwise empties it), so that setCapabilities() has something to keep.
+static napi_value js_set_keep_capabilities(napi_env env, napi_callback_info info) {
+  napi_value args[1];
+  bool on;
+  if (!get_args(env, info, 1, args) || napi_get_value_bool(env, args[0], &on) != napi_ok) return throw_bad_args(env);
+  return make_int(env, prctl(PR_SET_KEEPCAPS, on ? 1 : 0, 0, 0, 0) == 0 ? 0 : errno);
+}
+
+// setCapabilities(caps) -> errno. Permitted, effective and inheritable become exactly `caps` (raw
+// capset, version 3: no libcap), then the ambient set too: ambient capabilities are what a non-root
+// program keeps across execve without file capabilities.
+static napi_value js_set_capabilities(napi_env env, napi_callback_info info) {
+  napi_value args[1];
+  uint64_t mask;
+  if (!get_args(env, info, 1, args) || !get_cap_mask(env, args[0], &mask)) return throw_bad_args(env);
+  struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+  struct __user_cap_data_struct data[2];
+  for (int i = 0; i < 2; i++) {
+    uint32_t word = (uint32_t)(mask >> (32 * i));
+    data[i].effective = word;
+    data[i].permitted = word;
+    data[i].inheritable = word;
+  }
+  if (syscall(SYS_capset, &header, data) != 0) return make_int(env, errno);
+  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0) return make_int(env, errno);
+  for (int cap = 0; cap < 64; cap++) {
+    if ((mask & (UINT64_C(1) << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) != 0) return make_int(env, errno);
+  }
+  return make_int(env, 0);
+}
+
+// setNoNewPrivs() -> errno. From here on no execve can add privileges: setuid/setgid bits and file
+// capabilities are ignored. Inherited by every child and kept across execve.
+static napi_value js_set_no_new_privs(napi_env env, napi_callback_info info) {
+  (void)info;
+  return make_int(env, prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 ? 0 : errno);
+}
+
 // ---- supervise: spawn, signals, reaping ----------------------------------------------------------
 
 // Blocks every signal in the calling thread (so a forked child cannot run node-init's handlers before
@@ -325,20 +436,32 @@ static void block_all_signals(sigset_t *old) {
   pthread_sigmask(SIG_SETMASK, &all, old);
 }
 
-// spawn(path, argv, envp, keepFds, newSession, takeTerminal) -> [pid, errno]. The child gets the same
-// clean start as exec mode; with newSession it calls setsid() and, with takeTerminal, makes fd 0 its
-// controlling terminal. An exec failure comes back as errno through a close-on-exec pipe.
+// What a failed child reports through the pipe: which step failed, and its errno.
+enum spawn_step { STEP_EXECVE = 0, STEP_TERMINAL = 1 };
+
+static void report_and_exit(int pipe_fd, int step, int failure) {
+  int message[2] = {step, failure};
+  ssize_t ignored = write(pipe_fd, message, sizeof message);
+  (void)ignored;
+  _exit(127);
+}
+
+// spawn(path, argv, envp, keepFds, newSession, takeTerminal, giveUpForeignTerminal) -> [pid, errno,
+// step]. The child gets the same clean start as exec mode; with newSession it calls setsid() and, with
+// takeTerminal, makes fd 0 its controlling terminal; with giveUpForeignTerminal (no new session) it
+// leaves the controlling terminal unless node-init leads the session that owns it. A failure in the
+// child comes back as [step, errno] through a close-on-exec pipe.
 static napi_value js_spawn(napi_env env, napi_callback_info info) {
-  napi_value args[6];
-  bool new_session, take_terminal;
-  if (!get_args(env, info, 6, args) || !set_keep_fds(env, args[3]) || napi_get_value_bool(env, args[4], &new_session) != napi_ok ||
-      napi_get_value_bool(env, args[5], &take_terminal) != napi_ok) {
+  napi_value args[7];
+  bool new_session, take_terminal, give_up_terminal;
+  if (!get_args(env, info, 7, args) || !set_keep_fds(env, args[3]) || napi_get_value_bool(env, args[4], &new_session) != napi_ok ||
+      napi_get_value_bool(env, args[5], &take_terminal) != napi_ok || napi_get_value_bool(env, args[6], &give_up_terminal) != napi_ok) {
     return throw_bad_args(env);
   }
   char *path = get_string(env, args[0]);
   char **argv = get_string_array(env, args[1]);
   char **envp = get_string_array(env, args[2]);
-  int64_t result[2] = {-1, 0};
+  int64_t result[3] = {-1, 0, STEP_EXECVE};
   int report[2] = {-1, -1};
   if (path == NULL || argv == NULL || envp == NULL) {
     free(path);
@@ -349,6 +472,7 @@ static napi_value js_spawn(napi_env env, napi_callback_info info) {
   if (pipe2(report, O_CLOEXEC) != 0) {
     result[1] = errno;
   } else {
+    bool leave_terminal = give_up_terminal && !leads_session();
     sigset_t old_mask;
     block_all_signals(&old_mask);
     pid_t pid = fork();
@@ -357,14 +481,14 @@ static napi_value js_spawn(napi_env env, napi_callback_info info) {
       if (new_session) {
         setsid();
         if (take_terminal) ioctl(STDIN_FILENO, TIOCSCTTY, 0);  // fails harmlessly without a free terminal
+      } else if (leave_terminal) {
+        int failure = leave_controlling_terminal();
+        if (failure != 0) report_and_exit(report[1], STEP_TERMINAL, failure);
       }
       prepare_fds_for_exec();
       clear_signal_mask();
       execve(path, argv, envp);
-      int failure = errno;
-      ssize_t ignored = write(report[1], &failure, sizeof failure);
-      (void)ignored;
-      _exit(127);
+      report_and_exit(report[1], STEP_EXECVE, errno);
     }
     int fork_errno = errno;
     pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
@@ -372,13 +496,14 @@ static napi_value js_spawn(napi_env env, napi_callback_info info) {
     if (pid < 0) {
       result[1] = fork_errno;
     } else {
-      int failure = 0;
+      int failure[2] = {0, 0};
       ssize_t n;
-      do n = read(report[0], &failure, sizeof failure);
+      do n = read(report[0], failure, sizeof failure);
       while (n < 0 && errno == EINTR);
       if (n == (ssize_t)sizeof failure) {
         waitpid(pid, NULL, 0);
-        result[1] = failure;
+        result[1] = failure[1];
+        result[2] = failure[0];
       } else {
         result[0] = pid;
       }
@@ -388,7 +513,7 @@ static napi_value js_spawn(napi_env env, napi_callback_info info) {
   free(path);
   free_string_array(argv);
   free_string_array(envp);
-  return make_int_array(env, result, 2);
+  return make_int_array(env, result, 3);
 }
 
 // Signals reach node-init through a self-pipe: the handler runs in whichever thread the kernel picks
@@ -459,11 +584,13 @@ static napi_value js_wait_events(napi_env env, napi_callback_info info) {
   return result;
 }
 
-// detachTerminal() -> errno. Gives up node-init's controlling terminal so the service's new session
-// can take it. As a session leader this sends SIGHUP to node-init's own group: ignored meanwhile.
+// detachTerminal() -> errno. Gives up the controlling terminal node-init owns as session leader, so the
+// service's new session can take it; ENOTTY when node-init is not that leader (the terminal then stays
+// with the session that owns it, out of the service's reach). As the leader this sends SIGHUP to
+// node-init's own group: ignored meanwhile.
 static napi_value js_detach_terminal(napi_env env, napi_callback_info info) {
   (void)info;
-  if (!isatty(STDIN_FILENO) || tcgetsid(STDIN_FILENO) != getsid(0)) return make_int(env, ENOTTY);
+  if (!leads_session() || !isatty(STDIN_FILENO) || tcgetsid(STDIN_FILENO) != getpid()) return make_int(env, ENOTTY);
   struct sigaction ignore, old_hup;
   memset(&ignore, 0, sizeof ignore);
   ignore.sa_handler = SIG_IGN;
@@ -501,6 +628,12 @@ static napi_value init(napi_env env, napi_value exports) {
       {"installSignalHandlers", NULL, js_install_signal_handlers, NULL, NULL, NULL, napi_enumerable, NULL},
       {"waitEvents", NULL, js_wait_events, NULL, NULL, NULL, napi_enumerable, NULL},
       {"detachTerminal", NULL, js_detach_terminal, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"giveUpForeignTerminal", NULL, js_give_up_foreign_terminal, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"lastCapability", NULL, js_last_capability, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"limitBoundingSet", NULL, js_limit_bounding_set, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setKeepCapabilities", NULL, js_set_keep_capabilities, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setCapabilities", NULL, js_set_capabilities, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setNoNewPrivs", NULL, js_set_no_new_privs, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setChildSubreaper", NULL, js_set_child_subreaper, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setParentDeathSignal", NULL, js_set_parent_death_signal, NULL, NULL, NULL, napi_enumerable, NULL},
       {"resolvePath", NULL, js_resolve_path, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -24,6 +24,8 @@ export const OPTIONS = [
   { name: 'socket-group', value: 'PATH', repeatable: true, help: 'setup: the group owning PATH (e.g. /var/run/docker.sock) becomes a supplementary group of the user' },
   { name: 'default-command', value: 'CMD', help: 'put CMD first when there is no command or the first argument starts with "-"' },
   { name: 'only-for', value: 'NAME', repeatable: true, help: 'setup and the user switch happen only when the command\'s basename is NAME; others run as they are' },
+  { name: 'cap-add', value: 'CAP', repeatable: true, help: 'with --user: keep capability CAP (e.g. NET_BIND_SERVICE) as an ambient capability; the user gets no other' },
+  { name: 'no-new-privs', help: 'set no_new_privs: setuid/setgid bits and file capabilities no longer give the service anything' },
   { name: 'exec', help: 'replace node-init with the command (gosu style, same PID) instead of supervising it' },
   { name: 'single-child', short: 'c', help: 'supervise: no new session; signals go to the child only, not its process group' },
   { name: 'rewrite', short: 'r', value: 'FROM:TO', repeatable: true, help: 'supervise: forward signal FROM as TO (names or numbers; TO 0 drops it), e.g. --rewrite TERM:QUIT' },

@@ -4,6 +4,7 @@ import type { CliRequest, ChmodStep, LogFormat, LogLevel, LogSettings, SetupSett
 import { NodeInitError } from '../errors.js';
 import { serviceEnvironment } from '../environment.js';
 import { parseMode } from '../setup/mode.js';
+import { parseCapability } from '../capabilities.js';
 import { parseSignal } from '../signals.js';
 import { countOn, isOn, mergeFlags, parseArgv, valueOf, valuesOf, type Flags } from './flags.js';
 import { flagsFromConfigFile, flagsFromEnv } from './sources.js';
@@ -161,6 +162,8 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       setup: setupSettings(flags, user !== undefined || userFrom !== undefined),
       supervise: superviseSettings(flags, mode),
       parentDeathSignal: parentDeathSignal === undefined ? undefined : parseSignal('--pdeathsig', parentDeathSignal),
+      capabilities: [...new Set(valuesOf(flags, 'cap-add').map((text) => parseCapability('--cap-add', text)))].sort((a, b) => a - b),
+      noNewPrivs: isOn(flags, 'no-new-privs'),
       command: finalCommand(command, valueOf(flags, 'default-command')),
       log: logSettings(flags, env, stderrIsTerminal),
       environment: serviceEnvironment(env),

@@ -2,7 +2,7 @@
 import type { Environment } from '../config.js';
 import { toEnvp } from '../environment.js';
 import { ExitCode, NodeInitError } from '../errors.js';
-import { errnoName, execve } from '../native.js';
+import { errnoName, execve, giveUpForeignTerminal, SyscallError } from '../native.js';
 import { lookPath } from './lookpath.js';
 
 const ERRNO_TEXT: Record<string, string> = {
@@ -26,12 +26,28 @@ export function resolveCommand(command: readonly string[], environment: Environm
 }
 
 /**
+ * A service started from someone else's terminal session must not keep that terminal as its controlling
+ * terminal: through it, ioctl(TIOCSTI) types commands into the shell that ran node-init. node-init keeps
+ * its PID here, so it cannot setsid() (a process-group leader, as under a job-control shell, may not);
+ * it leaves the terminal instead. As the session leader owning it (docker run -it), it keeps it.
+ */
+export function leaveForeignTerminal(): void {
+  try {
+    giveUpForeignTerminal();
+  } catch (error) {
+    if (!(error instanceof SyscallError)) throw error;
+    throw new NodeInitError(`cannot leave the controlling terminal of the session that started node-init (${error.message}); nothing was started`);
+  }
+}
+
+/**
  * Replaces node-init with the command. Only returns by throwing. `beforeExec` runs right before the
  * execve (the logger's last flush).
  */
 export function execService(command: readonly string[], environment: Environment, inheritedFds: readonly number[], beforeExec: () => void): never {
   const path = resolveCommand(command, environment);
   beforeExec();
+  leaveForeignTerminal();
   const errno = execve(path, command, toEnvp(environment), inheritedFds);
   throw execFailure(command[0] as string, errno);
 }

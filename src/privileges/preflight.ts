@@ -1,4 +1,5 @@
 // Conditions under which node-init refuses to switch users at all.
+import { statSync } from 'node:fs';
 import { NodeInitError } from '../errors.js';
 import { getresgid, getresuid } from '../native.js';
 
@@ -8,7 +9,26 @@ export interface RunningAs {
   isRoot: boolean;
 }
 
-/** Who node-init runs as; refuses a setuid/setgid install (real and effective ids differ). */
+/**
+ * The Node binary running node-init must not be setuid or setgid, even when root starts it (real and
+ * effective ids then agree): anyone else running it would get root's power over the JavaScript it loads.
+ * bin/node-init is a shell script, whose setuid bit Linux ignores: the binary is what counts.
+ */
+function refuseSetuidExecutable(): void {
+  const path = '/proc/self/exe';
+  let mode: number;
+  try {
+    mode = statSync(path).mode;
+  } catch (error) {
+    throw new NodeInitError(`cannot check node-init's own executable (${path}): ${(error as Error).message}`);
+  }
+  const bits = [mode & 0o4000 ? 'setuid' : '', mode & 0o2000 ? 'setgid' : ''].filter(Boolean).join(' and ');
+  if (bits !== '') {
+    throw new NodeInitError(`the node binary running node-init (${process.execPath}) is ${bits}; remove the bit (chmod u-s,g-s) and start node-init as root instead`);
+  }
+}
+
+/** Who node-init runs as; refuses a setuid/setgid install (the bits, or real and effective ids that differ). */
 export function checkRunningAs(): RunningAs {
   const uid = getresuid();
   const gid = getresgid();
@@ -18,6 +38,7 @@ export function checkRunningAs(): RunningAs {
         'remove the setuid/setgid bit and start it as root instead',
     );
   }
+  refuseSetuidExecutable();
   return { uid: uid.real, gid: gid.real, isRoot: uid.effective === 0 };
 }
 

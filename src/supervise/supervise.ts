@@ -6,6 +6,7 @@ import { constants } from 'node:os';
 import type { Environment, SuperviseSettings } from '../config.js';
 import { toEnvp } from '../environment.js';
 import { execFailure, resolveCommand } from '../exec/exec.js';
+import { NodeInitError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { detachTerminal, installSignalHandlers, setChildSubreaper, spawn, SyscallError, waitEvents } from '../native.js';
 import { FORWARDED, signalName } from '../signals.js';
@@ -34,9 +35,12 @@ function startService(service: ServiceSpec, newSession: boolean, log: Logger): n
   const takeTerminal = newSession && detachTerminal();
   let pid: number;
   try {
-    pid = spawn(path, service.command, toEnvp(service.environment), service.inheritedFds, { newSession, takeTerminal });
+    // Without a new session (--single-child) the child would share node-init's controlling terminal:
+    // it leaves it unless node-init leads the session that owns it (see leaveForeignTerminal).
+    pid = spawn(path, service.command, toEnvp(service.environment), service.inheritedFds, { newSession, takeTerminal, giveUpForeignTerminal: !newSession });
   } catch (error) {
-    if (error instanceof SyscallError) throw execFailure(service.command[0] as string, error.errno);
+    if (error instanceof SyscallError && error.syscall === 'execve') throw execFailure(service.command[0] as string, error.errno);
+    if (error instanceof SyscallError) throw new NodeInitError(`the service could not leave node-init's controlling terminal (${error.message}); it was not started`);
     throw error;
   }
   log.info({ pid, argv: service.command, newSession, terminal: takeTerminal }, 'started the service');

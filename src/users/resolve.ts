@@ -29,6 +29,9 @@ function refuseMalformed(table: Table<unknown>, matches: (fields: string[]) => b
   }
 }
 
+/** A malformed line's id field that names `id` however it is written (1000, 01000). */
+const sameId = (field: string | undefined, id: number): boolean => field !== undefined && /^[0-9]+$/.test(field) && Number(field) === id;
+
 function splitSpec(spec: string): [string, string] {
   if (spec === '') throw new NodeInitError('--user is empty; give a user name or uid, e.g. --user redis or --user 1000:1000');
   const parts = spec.split(':');
@@ -43,7 +46,7 @@ function splitSpec(spec: string): [string, string] {
 function findGroupId(database: UserDatabase, text: string, flag: string): number {
   const gid = numericId('gid', text);
   const table = database.group;
-  refuseMalformed(table, (fields) => (gid === undefined ? fields[0] === text : fields[2] === text), `group ${text}`);
+  refuseMalformed(table, (fields) => (gid === undefined ? fields[0] === text : sameId(fields[2], gid)), `group ${text}`);
   const entry = table.entries.find((group) => (gid === undefined ? group.name === text : group.gid === gid));
   if (entry) return entry.gid;
   if (gid !== undefined) return gid;
@@ -56,7 +59,7 @@ export function resolveIdentity({ spec, groupAdd, database, callerUid }: Resolve
   const passwd = database.passwd;
 
   if (userText !== '') {
-    refuseMalformed(passwd, (fields) => (uid === undefined ? fields[0] === userText : fields[2] === userText), `user ${userText}`);
+    refuseMalformed(passwd, (fields) => (uid === undefined ? fields[0] === userText : sameId(fields[2], uid)), `user ${userText}`);
   }
   const entry = passwd.entries.find((user) => (uid === undefined ? user.name === userText : user.uid === uid));
   if (!entry && uid === undefined) {
