@@ -6,6 +6,7 @@
 //   reaping         ORPHANS zombies handed to the init (as PID 1) at once: time until none is left
 //   resident cost   VmRSS, RssAnon, threads of the init while it supervises `sleep`
 //   idle wake-ups   context switches of all the init's threads over IDLE_SECONDS, per minute
+//   chown           TREE entries, half already owned: node-init --chown vs chown -Rh vs find + chown
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -19,6 +20,8 @@ const RUNS = quick ? 10 : 40;
 const SIGNALS = quick ? 200 : 1000;
 const ORPHANS = 10000;
 const IDLE_SECONDS = quick ? 10 : 60;
+const TREE = 100000;
+const CHOWN_RUNS = quick ? 3 : 7;
 
 function setup() {
   const packages = ['tini', 'dumb-init', 'catatonit', 'gosu'].filter((name) => spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' }).stdout !== 'install ok installed');
@@ -125,6 +128,36 @@ async function residentAndIdle() {
   return rows;
 }
 
+/** Each tool gets a fresh copy of the same tree (copying is not timed); the result is checked. */
+function chownTree() {
+  const work = join(BUILD, 'trees');
+  execFileSync('rm', ['-rf', work]);
+  mkdirSync(work, { recursive: true });
+  const template = join(work, 'template');
+  execFileSync('python3', [join(ROOT, 'bench/src/make-tree.py'), template, String(TREE)]);
+  const tools = [
+    { name: 'node-init --chown', argv: (dir) => [NODE_INIT, '--exec', '--user', 'nobody', '--chown', dir, '--', 'true'] },
+    { name: 'chown -Rh', argv: (dir) => ['chown', '-Rh', '65534:65534', dir] },
+    { name: 'find + chown -h', argv: (dir) => ['find', dir, '(', '!', '-user', '65534', '-o', '!', '-group', '65534', ')', '-exec', 'chown', '-h', '65534:65534', '{}', '+'] },
+  ];
+  const times = new Map(tools.map((tool) => [tool.name, []]));
+  for (let run = 0; run < CHOWN_RUNS; run++) {
+    for (const tool of tools) {
+      const dir = join(work, 'copy');
+      execFileSync('cp', ['-a', template, dir]);
+      execFileSync('sync');
+      const start = process.hrtime.bigint();
+      execFileSync(tool.argv(dir)[0], tool.argv(dir).slice(1), { stdio: 'ignore' });
+      times.get(tool.name).push(Number(process.hrtime.bigint() - start) / 1e6);
+      const left = execFileSync('find', [dir, '(', '!', '-user', '65534', '-o', '!', '-group', '65534', ')', '-printf', 'x'], { encoding: 'utf8' }).length;
+      if (left !== 0) throw new Error(`${tool.name} left ${left} entries unchanged`);
+      execFileSync('rm', ['-rf', dir]);
+    }
+  }
+  execFileSync('rm', ['-rf', work]);
+  return tools.map((tool) => ({ name: tool.name, ms: median(times.get(tool.name)) }));
+}
+
 const ratio = (value, base) => (base > 0 ? `${(value / base).toFixed(1)}×` : '—');
 const fastestPeer = (rows, key) => Math.min(...rows.filter((row) => !row.name.startsWith('node-init')).map((row) => row[key]));
 
@@ -157,6 +190,12 @@ function markdown(results, command) {
   t(['init', 'VmRSS kB', 'RssAnon kB', 'RssFile kB', 'threads', 'wake-ups/min', 'VmRSS vs best peer', 'RssAnon vs best peer'],
     m.map((row) => [row.name, row.vmRssKb, row.rssAnonKb, row.rssFileKb, row.threads, row.wakeupsPerMinute, ratio(row.vmRssKb, fastestPeer(m, 'vmRssKb')), ratio(row.rssAnonKb, fastestPeer(m, 'rssAnonKb'))].map(String)));
   lines.push(results.notes, '');
+
+  const c = results.chown;
+  const ours = c.find((row) => row.name === 'node-init --chown').ms;
+  lines.push(`## --chown: ${TREE} entries, half already owned, start-up included (median of ${CHOWN_RUNS}, fresh copy each run)`, '');
+  t(['tool', 'ms', 'node-init is … faster'], c.map((row) => [row.name, row.ms.toFixed(0), row.name.startsWith('node-init') ? '' : `${(row.ms / ours).toFixed(2)}×`]));
+  lines.push(CHOWN_NOTES, '');
   return lines.join('\n');
 }
 
@@ -166,6 +205,10 @@ RssAnon is V8's heap and Node's own allocations, of which node-init's code and p
 an idle \`node -e\`. bin/node-init starts Node with \`--v8-pool-size=1\`, which takes it from 7 threads to
 4 (main, one V8 worker, V8's delayed-task thread, Node's inspector signal thread), and node-init never
 starts libuv's threadpool. Its supervise loop blocks in poll(2) on a self-pipe: no timer runs while idle.`;
+
+const CHOWN_NOTES = `node-init walks by directory fds (openat O_NOFOLLOW, fstatat, fchownat AT_SYMLINK_NOFOLLOW), changes
+only entries whose owner or group differ, and shares directories between one thread per core (at most 4).
+chown -Rh changes every entry; find + chown stats every entry and changes the differing ones by path.`;
 
 async function main() {
   if (process.getuid() !== 0) throw new Error('run the benchmarks as root (they use PID namespaces)');
@@ -178,6 +221,7 @@ async function main() {
     forwarding: forwarding(),
     reaping: reaping(),
     resident: await residentAndIdle(),
+    chown: chownTree(),
     notes: NOTES,
   };
   writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
