@@ -1,7 +1,8 @@
 // node-init, top to bottom: parse → resolve → setup → drop → exec | supervise.
 // The addon is imported first: loading it records the fds and stdio flags node-init was started with.
-import './native.js';
+import { setParentDeathSignal } from './native.js';
 import { writeSync } from 'node:fs';
+import { basename } from 'node:path';
 import { isatty } from 'node:tty';
 import { earlyLogSettings, parseCommandLine } from './cli/parse.js';
 import { helpText } from './cli/help.js';
@@ -13,14 +14,12 @@ import { execService } from './exec/exec.js';
 import { createLogger, type Logger } from './log.js';
 import { dropPrivileges, forbidNewPrivileges } from './privileges/drop.js';
 import { checkRunningAs, refuseIoUring } from './privileges/preflight.js';
-import { loadUserDatabase } from './users/database.js';
-import { resolveIdentity } from './users/resolve.js';
-import type { Identity } from './users/identity.js';
-import { ownerOf } from './users/user-from.js';
 import { runSetup } from './setup/setup.js';
-import { basename } from 'node:path';
-import { setParentDeathSignal } from './native.js';
 import { supervise } from './supervise/supervise.js';
+import { loadUserDatabase } from './users/database.js';
+import type { Identity } from './users/identity.js';
+import { resolveIdentity } from './users/resolve.js';
+import { ownerOf } from './users/user-from.js';
 import { version } from '../package.json';
 
 /** The flags that need root, as given, for the one warning a non-root start gets. */
@@ -59,7 +58,10 @@ function becomeUser(config: Config, log: Logger): Environment {
     log.info(`${name} is not one of --only-for ${config.onlyFor.join(', ')}: running it as it is, with no setup and no user switch`);
     return config.environment;
   }
-  if (config.setup.umask !== undefined) process.umask(config.setup.umask);
+  if (config.setup.umask !== undefined) {
+    process.umask(config.setup.umask);
+    log.info(`umask ${config.setup.umask.toString(8).padStart(4, '0')}`);
+  }
   if (!runningAs.isRoot) {
     const skipped = rootOnlyFlags(config);
     if (skipped.length > 0) {
