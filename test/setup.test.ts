@@ -3,19 +3,12 @@ import { chmodSync, chownSync, existsSync, mkdirSync, statSync, symlinkSync, wri
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyMode, parseMode } from '../src/setup/mode.js';
-import { FIXTURES, logLine, NODE_INIT, nodeInit, readFixtureEtc, run, tempDir, withEtc } from './helpers/run.js';
+import { expectRefused, FIXTURES, logLine, NODE_INIT, nodeInit, readFixtureEtc, run, tempDir, withEtc } from './helpers/run.js';
 
 const pretty = { NODE_INIT_LOG_FORMAT: 'pretty' };
 const octal = (path: string): string => (statSync(path).mode & 0o7777).toString(8);
 
-async function refused(args: string[], message: string, env: NodeJS.ProcessEnv = {}): Promise<void> {
-  const marker = join(tempDir(), 'started');
-  const result = await nodeInit([...args, '--', 'touch', marker], { env: { ...pretty, ...env } });
-  expect(result.stderr).toContain(message);
-  expect(result.stderr.trim().split('\n')).toHaveLength(1);
-  expect(result.code).toBe(125);
-  expect(existsSync(marker)).toBe(false);
-}
+const refused = expectRefused;
 
 describe('--mkdir', () => {
   it('creates the path and its missing parents, owned by the user, with the umask\'s mode', async () => {

@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "dirent64.h"
 #include "napi_util.h"
 
 // ---- resolvePath -------------------------------------------------------------------------------
@@ -159,14 +160,6 @@ typedef struct {
   // fd of the checked inode (3 more syscalls an entry).
   int by_name;
 } walk_config;
-
-struct linux_dirent64 {
-  uint64_t d_ino;
-  int64_t d_off;
-  unsigned short d_reclen;
-  unsigned char d_type;
-  char d_name[];
-};
 
 typedef struct {
   int64_t seen, changed, symlinks, hardlinks, mounts, vanished;

@@ -36,6 +36,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "dirent64.h"
 #include "napi_util.h"
 #include "paths.h"
 
@@ -45,14 +46,6 @@
 static int stdio_status_flags[3] = {-1, -1, -1};
 
 // ---- fd bookkeeping ------------------------------------------------------------------------------
-
-struct linux_dirent64 {
-  uint64_t d_ino;
-  int64_t d_off;
-  unsigned short d_reclen;
-  unsigned char d_type;
-  char d_name[];
-};
 
 static int parse_fd_name(const char *name) {
   if (name[0] < '0' || name[0] > '9') return -1;

@@ -1,7 +1,7 @@
 // Runs node-init (and its peers) as real processes, optionally with temporary /etc/passwd and /etc/group
 // bind-mounted inside a private mount namespace: the machine's own /etc is never touched.
 import { spawn, type SpawnOptions } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -181,6 +181,17 @@ export async function childOf(pid: number): Promise<number> {
     await new Promise((wake) => setTimeout(wake, 10));
   }
   throw new Error(`process ${pid} has no child`);
+}
+
+/** node-init refuses `args`: one line containing `message`, exit 125, and the command never started. */
+export async function expectRefused(args: readonly string[], message: string, env: NodeJS.ProcessEnv = {}): Promise<void> {
+  const { expect } = await import('vitest');
+  const marker = join(tempDir(), 'started');
+  const result = await nodeInit([...args, '--', 'touch', marker], { env: { NODE_INIT_LOG_FORMAT: 'pretty', ...env } });
+  expect(result.stderr).toContain(message);
+  expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  expect(result.code).toBe(125);
+  expect(existsSync(marker)).toBe(false);
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((wake) => setTimeout(wake, ms));
