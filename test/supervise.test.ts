@@ -99,6 +99,15 @@ describe('reaping, node-init as PID 1', () => {
     expect(logLine(result.stderr, 'reaped')).toMatchObject({ level: 'info' });
   });
 
+  it('node-init keeps no mount busy (cwd /) and closes the inherited fds it passed on', async () => {
+    // As root, so that the service may look into PID 1; fd 5 is inherited through the launcher.
+    const script = 'readlink /proc/1/cwd; ls /proc/1/fd | sort -n | tr "\\n" " "';
+    const result = await run(['python3', join(FIXTURES, 'with-fds.py'), '5', ...asPid1(['--', 'sh', '-c', script])], { cwd: tempDir() });
+    const [cwd, fds] = result.stdout.split('\n');
+    expect(cwd).toBe('/');
+    expect(fds!.trim().split(' ').map(Number)).not.toContain(5);
+  });
+
   it('node-init itself runs as the user: /proc/1/status', async () => {
     const result = await run(asPid1(['--user', 'nobody', '--', 'cat', '/proc/1/status']));
     const status = statusFields(result.stdout);
