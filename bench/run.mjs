@@ -8,7 +8,7 @@
 //   idle wake-ups   context switches of all the init's threads over IDLE_SECONDS, per minute
 //   chown           TREE entries, half already owned: node-init --chown vs chown -Rh vs find + chown
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 
@@ -196,13 +196,16 @@ function markdown(results, command) {
   lines.push(`## --chown: ${TREE} entries, half already owned, start-up included (median of ${CHOWN_RUNS}, fresh copy each run)`, '');
   t(['tool', 'ms', 'node-init is … faster'], c.map((row) => [row.name, row.ms.toFixed(0), row.name.startsWith('node-init') ? '' : `${(row.ms / ours).toFixed(2)}×`]));
   lines.push(CHOWN_NOTES, '');
+  // The images side by side in Docker, made by `npm run bench:docker` (docker/bench/run.mjs).
+  const docker = join(ROOT, 'docker/BENCHMARKS-docker.md');
+  if (existsSync(docker)) lines.push(readFileSync(docker, 'utf8').trim(), '');
   return lines.join('\n');
 }
 
 const NOTES = `What node-init's resident cost is: a Node process. RssFile is the \`node\` binary's own pages
 (shared with the page cache and with any other Node process on the machine, such as a Node service);
-RssAnon is V8's heap and Node's own allocations, of which node-init's code and pino add about 1.5 MB over
-an idle \`node -e\`. bin/node-init starts Node with \`--v8-pool-size=1\`, which takes it from 7 threads to
+RssAnon is V8's heap and Node's own allocations: an idle \`node -e\` started the same way holds 5.2 MB
+here, so node-init's own code, pino and the addon add about 1.8 MB. bin/node-init starts Node with \`--v8-pool-size=1\`, which takes it from 7 threads to
 4 (main, one V8 worker, V8's delayed-task thread, Node's inspector signal thread), and node-init never
 starts libuv's threadpool. Its supervise loop blocks in poll(2) on a self-pipe: no timer runs while idle.`;
 
