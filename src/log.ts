@@ -1,11 +1,22 @@
 // node-init's logger: pino, written synchronously to stderr. An asynchronous destination loses lines at
 // execve (1 of 1000 survived, ../shared/FACTS.md); a synchronous one loses none.
-import pino from 'pino';
-import type { LogSettings } from './config.js';
+// pino is loaded on the first line that passes the level: by default node-init prints nothing, and then
+// it never pays pino's start-up.
+import type pinoModule from 'pino';
+import type { LogLevel, LogSettings } from './config.js';
 
-export type Logger = pino.Logger;
+type Pino = typeof pinoModule;
+type Destination = ReturnType<Pino['destination']>;
+type LogFn = (objectOrMessage: object | string, message?: string) => void;
 
-type Destination = ReturnType<typeof pino.destination>;
+export interface Logger {
+  debug: LogFn;
+  info: LogFn;
+  warn: LogFn;
+  error: LogFn;
+}
+
+const RANK: Record<LogLevel, number> = { debug: 20, info: 30, warn: 40, error: 50, silent: Infinity };
 
 /**
  * Control characters and line separators as escapes: messages quote what the user typed (a --user
@@ -33,7 +44,8 @@ function prettyStream(destination: Destination): { write(line: string): void } {
   return { write: (line) => destination.write(prettyLine(line)) };
 }
 
-export function createLogger(settings: LogSettings): Logger {
+function createPino(settings: LogSettings): pinoModule.Logger {
+  const pino = require('pino') as Pino;
   const destination = pino.destination({ dest: 2, sync: true });
   return pino(
     {
@@ -45,4 +57,17 @@ export function createLogger(settings: LogSettings): Logger {
     },
     settings.format === 'pretty' ? prettyStream(destination) : destination,
   );
+}
+
+export function createLogger(settings: LogSettings): Logger {
+  let instance: pinoModule.Logger | undefined;
+  const at = (level: Exclude<LogLevel, 'silent'>): LogFn => {
+    if (RANK[level] < RANK[settings.level]) return () => {};
+    return (objectOrMessage, message) => {
+      instance ??= createPino(settings);
+      if (typeof objectOrMessage === 'string') instance[level](objectOrMessage);
+      else instance[level](objectOrMessage, message);
+    };
+  };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

@@ -1,6 +1,6 @@
 // node-init's own behaviour around the service: mistakes, help, logging, exit codes, the launcher, and the
 // refusals that keep the drop safe.
-import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OPTIONS } from '../src/cli/options.js';
@@ -128,6 +128,17 @@ describe('logging', () => {
     expect(onTerminal.stdout).not.toContain('{"level"');
     const onPipe = await nodeInit(['--exec', '--user', 'bogus', '--', 'true']);
     expect(JSON.parse(onPipe.stderr)).toMatchObject({ level: 'error' });
+  });
+});
+
+describe('the launcher finds node-init however it is invoked', () => {
+  it('by a relative path, an absolute path, or a symlink (as npm and Dockerfiles install it)', async () => {
+    const dir = tempDir();
+    symlinkSync(join(ROOT, 'bin/node-init'), join(dir, 'node-init'));
+    for (const [argv, cwd] of [[['bin/node-init'], ROOT], [['./node-init'], join(ROOT, 'bin')], [[join(ROOT, 'bin/node-init')], dir], [[join(dir, 'node-init')], '/']] as const) {
+      const result = await run([...argv, '--version'], { cwd });
+      expect(result.stdout, argv[0]).toMatch(/^node-init /);
+    }
   });
 });
 
