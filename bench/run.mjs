@@ -205,7 +205,7 @@ function markdown(results, command) {
 const NOTES = `What node-init's resident cost is: a Node process. RssFile is the \`node\` binary's own pages
 (shared with the page cache and with any other Node process on the machine, such as a Node service);
 RssAnon is V8's heap and Node's own allocations: an idle \`node -e\` started the same way holds 5.2 MB
-here, so node-init's own code, pino and the addon add about 1.8 MB. bin/node-init starts Node with \`--v8-pool-size=1\`, which takes it from 7 threads to
+here, so node-init's own code and the addon add about 1.3 MB (pino loads only when a line is logged). bin/node-init starts Node with \`--v8-pool-size=1\`, which takes it from 7 threads to
 4 (main, one V8 worker, V8's delayed-task thread, Node's inspector signal thread), and node-init never
 starts libuv's threadpool. Its supervise loop blocks in poll(2) on a self-pipe: no timer runs while idle.`;
 
