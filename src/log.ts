@@ -14,6 +14,8 @@ export interface Logger {
   info: LogFn;
   warn: LogFn;
   error: LogFn;
+  /** For hot paths (the signal loop): skip building a line nobody will see. */
+  isEnabled(level: Exclude<LogLevel, 'silent'>): boolean;
 }
 
 const RANK: Record<LogLevel, number> = { debug: 20, info: 30, warn: 40, error: 50, silent: Infinity };
@@ -69,5 +71,11 @@ export function createLogger(settings: LogSettings): Logger {
       else instance[level](objectOrMessage, message);
     };
   };
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    isEnabled: (level) => RANK[level] >= RANK[settings.level],
+  };
 }

@@ -3,7 +3,8 @@
 // fails on a root-owned pipe). As runc does for `docker run --user`, node-init gives such fds' owner to
 // the user. Only pipes, and a terminal node-init owns as session leader (its container's own console):
 // never a terminal from someone else's session, nor a file.
-import { fchownSync, fstatSync, readFileSync, type Stats } from 'node:fs';
+import { fchownSync, fstatSync, type Stats } from 'node:fs';
+import { procStat } from '../proc-stat.js';
 import type { Logger } from '../log.js';
 import type { Identity } from '../users/identity.js';
 
@@ -14,10 +15,9 @@ function canOpen(stats: Stats, identity: Identity, write: boolean): boolean {
   return (stats.mode & bit) !== 0;
 }
 
-/** node-init's session id and controlling terminal (device number) from /proc/self/stat. */
+/** node-init's session id and controlling terminal (device number). */
 function sessionAndTerminal(): { session: number; terminal: number } {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const fields = procStat('self') ?? [];
   return { session: Number(fields[3]), terminal: Number(fields[4]) };
 }
 

@@ -77,12 +77,15 @@ export function supervise(service: ServiceSpec, settings: SuperviseSettings, log
     log.info({ gracePeriodMs: settings.gracePeriodMs }, `${why}: stopping, SIGKILL for what is left after the grace period`);
   };
 
+  const debug = log.isEnabled('debug');
+  const info = log.isEnabled('info');
+
   const onSignal = (received: number): void => {
     if (received === SIGCHLD) return;
     const signal = rewrite(received);
     if (received === SIGTERM) beginShutdown('received SIGTERM');
     if (signal === 0) {
-      log.debug(`dropped ${signalName(received)}`);
+      if (debug) log.debug(`dropped ${signalName(received)}`);
       return;
     }
     if (newSession && STOP_SIGNALS.has(signal)) {
@@ -92,7 +95,7 @@ export function supervise(service: ServiceSpec, settings: SuperviseSettings, log
       return;
     }
     const delivered = send(target, signal);
-    log.debug(`forwarded ${signalName(received)}${signal === received ? '' : ` as ${signalName(signal)}`} to ${target}${delivered ? '' : ' (gone)'}`);
+    if (debug) log.debug(`forwarded ${signalName(received)}${signal === received ? '' : ` as ${signalName(signal)}`} to ${target}${delivered ? '' : ' (gone)'}`);
   };
 
   for (;;) {
@@ -100,13 +103,13 @@ export function supervise(service: ServiceSpec, settings: SuperviseSettings, log
     const events = waitEvents(timeout);
     for (const signal of events.signals) onSignal(signal);
     for (const [pid, code, signal] of events.exits) {
-      const how = code >= 0 ? `exit code ${code}` : `signal ${signalName(signal)}`;
+      const how = (): string => (code >= 0 ? `exit code ${code}` : `signal ${signalName(signal)}`);
       if (pid !== child) {
-        log.info({ pid }, `reaped ${pid} (${how})`);
+        if (info) log.info({ pid }, `reaped ${pid} (${how()})`);
         continue;
       }
       exitCode = code >= 0 ? code : 128 + signal;
-      log.info({ pid, exitCode }, `the service ended (${how})`);
+      log.info({ pid, exitCode }, `the service ended (${how()})`);
       beginShutdown('the service ended');
       const term = rewrite(SIGTERM);
       if (term !== 0 && !events.noChildren) log.info(`sent ${signalName(term)} to ${everyoneLeft(term)} remaining process(es)`);
