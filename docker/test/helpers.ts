@@ -91,10 +91,19 @@ export async function waitForLog(name: string, text: string, timeoutMs = 30_000)
   }
 }
 
-/** Waits until redis in the container answers PING on PORT. */
-export async function waitForRedis(name: string, port = 6379): Promise<void> {
+/**
+ * Waits until redis in the container answers PING on PORT. After `docker start` the logs still hold the
+ * first run's "Ready" line, so the answer itself is what is waited for.
+ */
+export async function waitForRedis(name: string, port = 6379, timeoutMs = 30_000): Promise<void> {
   await waitForLog(name, 'Ready to accept connections');
-  expect(await redis(name, ['-p', String(port), 'ping'])).toBe('PONG');
+  const deadline = Date.now() + timeoutMs;
+  let answer = await docker(['exec', name, 'redis-cli', '-p', String(port), 'ping']);
+  while (answer.stdout.trim() !== 'PONG' && Date.now() < deadline && (await inspect(name, '{{.State.Running}}')) === 'true') {
+    await sleep(100);
+    answer = await docker(['exec', name, 'redis-cli', '-p', String(port), 'ping']);
+  }
+  expect(answer.stdout.trim()).toBe('PONG');
 }
 
 /** One redis-cli command run inside the container (as root, which redis-cli does not need). */
