@@ -92,34 +92,51 @@ export interface Resolution {
   /** O_PATH fd of the final component (close it), or -1. */
   fd: number;
   errno: number;
-  /** Why the walk stopped: "" (it did not), symlink, not-root-owned, missing, not-directory, failed. */
-  reason: '' | 'symlink' | 'not-root-owned' | 'missing' | 'not-directory' | 'failed';
-  /** Length of the path prefix where it stopped. */
+  /**
+   * Why the walk stopped: "" (it did not), symlink, not-root-owned (a directory on the way belongs to
+   * someone not trusted), writable (a directory on the way others can write, without the sticky bit,
+   * or at all when strict), missing, not-directory, failed (errno).
+   */
+  reason: '' | 'symlink' | 'not-root-owned' | 'writable' | 'missing' | 'not-directory' | 'failed';
+  /** Length of the path prefix where it stopped (for a directory on the way: that directory). */
   at: number;
   /** Directories created (create mode). */
   created: number;
+  /** not-root-owned: the owner found; otherwise the non-root owner accepted on the way, or -1. */
+  wayOwner: number;
 }
 
 /**
- * Walks the absolute `path` from "/" with O_NOFOLLOW: no component may be a symlink, every directory on
- * the way must be owned by root. With `create`, missing directories are made with `mode` (before the
- * umask) and given to uid:gid.
+ * Walks the absolute `path` from "/" with O_NOFOLLOW: no component may be a symlink; every directory on
+ * the way must be owned by root or by `trusted` (a uid; -1 nobody else; -2 any one uid, reported in
+ * wayOwner) and, when group or others can write it, have the sticky bit (`strict`: not be writable by
+ * them at all). With `create`, missing directories are made with `mode` (before the umask) and handed
+ * to uid:gid, and the final component must be a directory; a directory that appears meanwhile is
+ * checked like an existing one.
  */
-export function resolvePath(path: string, create: boolean, mode: number, uid: number, gid: number): Resolution;
+export function resolvePath(path: string, create: boolean, mode: number, uid: number, gid: number, trusted: number, strict: boolean): Resolution;
 
 export interface ChownReport {
+  /** 0, or the errno that stopped the walk (at `path`). */
   errno: number;
+  /** The entry that failed, relative to PATH ("" for PATH itself). */
+  path: string;
   seen: number;
   changed: number;
-  /** Symlinks met: never followed; the link itself is changed when its owner differs. */
+  /** Symlinks met: never followed; a link's own owner is changed. */
   symlinks: number;
   /** Regular files with more than one link, left alone. */
   hardlinks: number;
-  /** Directories where another filesystem is mounted, not entered. */
+  /** Entries on another mount (another filesystem or a bind mount, directory or file), left alone. */
   mounts: number;
+  /** Character and block device nodes, left alone. */
+  devices: number;
   /** Entries that disappeared or were replaced during the walk, left alone. */
   vanished: number;
 }
 
-/** Gives the tree at `fd` (from resolvePath) to uid:gid, walking it by directory fds. */
+/**
+ * Gives the tree at `fd` (an O_PATH fd from resolvePath) to uid:gid: every entry checked and changed
+ * through an fd of its own inode, only on PATH's own mount, no recursion, a bounded number of fds.
+ */
 export function chownTree(fd: number, uid: number, gid: number, allowHardlinks: boolean): ChownReport;

@@ -1,4 +1,5 @@
-// Safe path handling for root's setup steps (paths.c).
+// Root's setup steps on paths others may control: reaching a path (paths.c), giving a tree away
+// (chown_tree.c).
 #pragma once
 #include <node_api.h>
 

@@ -40,8 +40,6 @@
 #include "napi_util.h"
 #include "paths.h"
 
-#define MAX_KEEP_FDS 1024
-
 // O_NONBLOCK of fds 0-2 when this module loaded, before Node or node-init could change it.
 static int stdio_status_flags[3] = {-1, -1, -1};
 
@@ -79,12 +77,12 @@ static void for_each_open_fd(void (*visit)(int fd)) {
 
 // The fds >= 3 the program keeps: those node-init inherited (listed by bin/node-init before Node
 // started, since Node marks its inherited fds 0..15 close-on-exec). Everything else gets FD_CLOEXEC.
-static int keep_fds[MAX_KEEP_FDS];
-static int keep_count = 0;
+// A bitmap allocated before any fork: the child only reads it.
+static uint8_t *keep_fds = NULL;
+static size_t keep_limit = 0;  // fds below this have a bit
 
 static void mark_for_exec(int fd) {
-  int keep = 0;
-  for (int i = 0; i < keep_count && !keep; i++) keep = keep_fds[i] == fd;
+  int keep = (size_t)fd < keep_limit && (keep_fds[fd / 8] & (1u << (fd % 8)));
   int fd_flags = fcntl(fd, F_GETFD);
   if (fd_flags < 0) return;
   int wanted = keep ? (fd_flags & ~FD_CLOEXEC) : (fd_flags | FD_CLOEXEC);
@@ -295,17 +293,32 @@ static napi_value js_setuid(napi_env env, napi_callback_info info) {
 
 // ---- exec ----------------------------------------------------------------------------------------
 
-// Copies a JS array of fds into keep_fds.
+// Makes keep_fds the set of fds in a JS array (any number of them).
 static int set_keep_fds(napi_env env, napi_value value) {
   uint32_t count;
-  if (napi_get_array_length(env, value, &count) != napi_ok || count > MAX_KEEP_FDS) return 0;
+  if (napi_get_array_length(env, value, &count) != napi_ok) return 0;
+  int32_t highest = -1;
+  int32_t *fds = malloc(sizeof(int32_t) * (count ? count : 1));
+  if (fds == NULL) return 0;
   for (uint32_t i = 0; i < count; i++) {
     napi_value element;
-    int32_t fd;
-    if (napi_get_element(env, value, i, &element) != napi_ok || napi_get_value_int32(env, element, &fd) != napi_ok) return 0;
-    keep_fds[i] = fd;
+    if (napi_get_element(env, value, i, &element) != napi_ok || napi_get_value_int32(env, element, &fds[i]) != napi_ok || fds[i] < 0) {
+      free(fds);
+      return 0;
+    }
+    if (fds[i] > highest) highest = fds[i];
   }
-  keep_count = (int)count;
+  size_t limit = (size_t)highest + 1;
+  uint8_t *bits = calloc(limit / 8 + 1, 1);
+  if (bits == NULL) {
+    free(fds);
+    return 0;
+  }
+  for (uint32_t i = 0; i < count; i++) bits[fds[i] / 8] |= (uint8_t)(1u << (fds[i] % 8));
+  free(fds);
+  free(keep_fds);
+  keep_fds = bits;
+  keep_limit = limit;
   return 1;
 }
 
