@@ -29,14 +29,14 @@ export interface ChmodStep {
   path: string;
 }
 
-/** The root-only steps, run in this order before the drop (umask also without root). */
+/** The root-only steps, run in this order before the drop (umask also without root), then stdio. */
 export interface SetupSettings {
   umask: number | undefined;
   mkdir: string[];
   chown: string[];
-  chownHardlinks: boolean;
+  /** --allow-hardlinks: --chown and --chmod may change regular files with more than one link. */
+  allowHardlinks: boolean;
   chmod: ChmodStep[];
-  socketGroup: string[];
 }
 
 export interface Config {
@@ -51,6 +51,10 @@ export interface Config {
   setup: SetupSettings;
   /** --group-add values, in order. */
   groupAdd: string[];
+  /** --socket-group: the groups owning these sockets are added to the user's. */
+  socketGroups: string[];
+  /** --config or NODE_INIT_CONFIG, as an absolute path. */
+  configFile: string | undefined;
   /** --cap-add, as capability numbers, sorted, without duplicates. */
   capabilities: number[];
   /** --no-new-privs. */

@@ -14,12 +14,10 @@ import { execService } from './exec/exec.js';
 import { createLogger, type Logger } from './log.js';
 import { dropPrivileges, forbidNewPrivileges } from './privileges/drop.js';
 import { checkRunningAs, refuseIoUring } from './privileges/preflight.js';
+import { heldCapabilities, requireCapabilities } from './privileges/capabilities-held.js';
 import { runSetup } from './setup/setup.js';
 import { supervise } from './supervise/supervise.js';
-import { loadUserDatabase } from './users/database.js';
-import type { Identity } from './users/identity.js';
-import { resolveIdentity } from './users/resolve.js';
-import { ownerOf } from './users/user-from.js';
+import { resolveTarget } from './users/target.js';
 import { version } from '../package.json';
 
 /** The flags that need root, as given, for the one warning a non-root start gets. */
@@ -32,22 +30,9 @@ function rootOnlyFlags(config: Config): string[] {
     ...setup.mkdir.map((path) => `--mkdir ${path}`),
     ...setup.chown.map((path) => `--chown ${path}`),
     ...setup.chmod.map((step) => `--chmod ${step.mode.text}:${step.path}`),
-    ...setup.socketGroup.map((path) => `--socket-group ${path}`),
+    ...config.socketGroups.map((path) => `--socket-group ${path}`),
     ...config.capabilities.map((capability) => `--cap-add ${capabilityName(capability)}`),
   ];
-}
-
-/** Who the service runs as: --user, or the owner of --user-from's path. */
-function resolveTarget(config: Config, callerUid: number): Identity | undefined {
-  const spec = config.userFrom === undefined ? config.user : Object.values(ownerOf(config.userFrom)).join(':');
-  if (spec === undefined) {
-    if (config.groupAdd.length > 0) throw new NodeInitError('--group-add needs --user: name the user the groups are added to');
-    if (config.capabilities.length > 0) {
-      throw new NodeInitError('--cap-add needs --user: it keeps a capability across the switch to a non-root user; name that user');
-    }
-    return undefined;
-  }
-  return resolveIdentity({ spec, groupAdd: config.groupAdd, database: loadUserDatabase(), callerUid });
 }
 
 /** Resolve, setup and drop: the environment the service gets once node-init runs as the target user. */
@@ -70,15 +55,24 @@ function becomeUser(config: Config, log: Logger): Environment {
     }
     return config.environment;
   }
-  const target = resolveTarget(config, runningAs.uid);
-  if (target !== undefined) refuseIoUring(config.ioUringRequested);
-  const identity = runSetup(config.setup, target, log);
-  if (identity === undefined) return config.environment;
-  const threads = dropPrivileges(identity, config.capabilities);
+  const target = resolveTarget({ user: config.user, userFrom: config.userFrom, groupAdd: config.groupAdd, socketGroups: config.socketGroups }, runningAs.uid, log);
+  if (target === undefined) {
+    if (config.groupAdd.length > 0) throw new NodeInitError('--group-add needs --user: name the user the groups are added to');
+    if (config.capabilities.length > 0) {
+      throw new NodeInitError('--cap-add needs --user: it keeps a capability across the switch to a non-root user; name that user');
+    }
+  } else {
+    refuseIoUring(config.ioUringRequested);
+  }
+  const held = heldCapabilities();
+  requireCapabilities(config, target, held);
+  runSetup(config.setup, target, held, config.configFile, log);
+  if (target === undefined) return config.environment;
+  const threads = dropPrivileges(target, config.capabilities);
   log.debug({ threads }, 'verified the new ids and capabilities in every thread');
   const capabilities = config.capabilities.map(capabilityName);
-  log.info({ uid: identity.uid, gid: identity.gid, groups: identity.groups, home: identity.home, capabilities }, `switched to user ${identity.name ?? identity.uid}`);
-  return withIdentity(config.environment, identity);
+  log.info({ uid: target.uid, gid: target.gid, groups: target.groups, home: target.home, capabilities }, `switched to user ${target.name ?? target.uid}`);
+  return withIdentity(config.environment, target);
 }
 
 /** After the drop: the kernel clears the parent-death signal whenever credentials change. */
@@ -105,7 +99,7 @@ function main(): number {
   const stderrIsTerminal = isatty(2);
   let log = createLogger(earlyLogSettings(process.argv.slice(2), process.env, stderrIsTerminal));
   try {
-    const request = parseCommandLine(process.argv.slice(2), process.env, stderrIsTerminal);
+    const request = parseCommandLine(process.argv.slice(2), process.env, stderrIsTerminal, process.geteuid?.() === 0);
     if (request.kind === 'help') {
       writeSync(1, helpText(version));
       return 0;

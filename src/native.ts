@@ -120,6 +120,11 @@ export const SIGRTMIN = addon.SIGRTMIN;
 export const SIGRTMAX = addon.SIGRTMAX;
 
 export type { ChownReport, Resolution } from 'posix-exec-native';
-export const resolvePath = (path: string, options: { create: boolean; mode: number; uid: number; gid: number }): addon.Resolution =>
-  addon.resolvePath(path, options.create, options.mode, options.uid, options.gid);
+export const resolvePath = (
+  path: string,
+  options: { create: { mode: number; uid: number; gid: number } | undefined; trusted: number; strict: boolean },
+): addon.Resolution => {
+  const { create } = options;
+  return addon.resolvePath(path, create !== undefined, create?.mode ?? 0, create?.uid ?? 0, create?.gid ?? 0, options.trusted, options.strict);
+};
 export const chownTree = (fd: number, uid: number, gid: number, allowHardlinks: boolean): addon.ChownReport => addon.chownTree(fd, uid, gid, allowHardlinks);

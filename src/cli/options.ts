@@ -19,7 +19,7 @@ export const OPTIONS = [
   { name: 'umask', value: 'MODE', help: 'set the umask (octal, e.g. 0077) for the setup steps and the command' },
   { name: 'mkdir', value: 'PATH', repeatable: true, help: 'setup: create PATH and missing parents, owned by the user, mode from the umask' },
   { name: 'chown', value: 'PATH', repeatable: true, help: 'setup: give PATH and everything below to the user and its group (symlinks never followed)' },
-  { name: 'chown-hardlinks', help: 'setup: let --chown change files that have more than one hard link' },
+  { name: 'allow-hardlinks', help: 'setup: let --chown and --chmod change regular files that have more than one hard link' },
   { name: 'chmod', value: 'MODE:PATH', repeatable: true, help: 'setup: chmod one path, symbolic (a+r, u=rwX,go=) or octal, e.g. --chmod a+r:/sys/firmware/dmi/tables/DMI' },
   { name: 'socket-group', value: 'PATH', repeatable: true, help: 'setup: the group owning PATH (e.g. /var/run/docker.sock) becomes a supplementary group of the user' },
   { name: 'default-command', value: 'CMD', help: 'put CMD first when there is no command or the first argument starts with "-"' },

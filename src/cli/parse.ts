@@ -1,8 +1,10 @@
 // The CLI stage: the only place that reads argv and the environment. Options come from a --config file,
 // then NODE_INIT_* variables, then flags; for each option the last of these that sets it wins.
+import { resolve } from 'node:path';
 import type { CliRequest, ChmodStep, LogFormat, LogLevel, LogSettings, SetupSettings, SuperviseSettings } from '../config.js';
 import { NodeInitError } from '../errors.js';
 import { serviceEnvironment } from '../environment.js';
+import { normalizePath } from '../paths/protected.js';
 import { parseMode } from '../setup/mode.js';
 import { parseCapability } from '../capabilities.js';
 import { parseSignal } from '../signals.js';
@@ -90,7 +92,7 @@ function superviseSettings(flags: Flags, mode: 'exec' | 'supervise'): SuperviseS
 function absolutePath(flag: string, path: string): string {
   if (!path.startsWith('/')) throw new NodeInitError(`--${flag} "${path}" must be an absolute path, e.g. /data`);
   if (path.split('/').some((part) => part === '.' || part === '..')) throw new NodeInitError(`--${flag} "${path}" must not contain . or .. parts`);
-  return path.length > 1 ? path.replace(/\/+$/, '') : path;
+  return normalizePath(path);
 }
 
 function chmodStep(value: string): ChmodStep {
@@ -105,17 +107,15 @@ function chmodStep(value: string): ChmodStep {
 function setupSettings(flags: Flags, hasUser: boolean): SetupSettings {
   const umask = valueOf(flags, 'umask');
   if (umask !== undefined && !/^0?[0-7]{1,3}$/.test(umask)) throw new NodeInitError(`--umask "${umask}" must be an octal mode from 000 to 0777, e.g. 0077`);
-  for (const name of ['chown', 'mkdir', 'socket-group', 'chown-hardlinks'] as const) {
-    const given = name === 'chown-hardlinks' ? isOn(flags, name) : valuesOf(flags, name).length > 0;
-    if (given && !hasUser) throw new NodeInitError(`--${name} needs --user (or --user-from): it acts for the user the command runs as`);
+  for (const name of ['chown', 'mkdir', 'socket-group'] as const) {
+    if (valuesOf(flags, name).length > 0 && !hasUser) throw new NodeInitError(`--${name} needs --user (or --user-from): it acts for the user the command runs as`);
   }
   return {
     umask: umask === undefined ? undefined : Number.parseInt(umask, 8),
     mkdir: valuesOf(flags, 'mkdir').map((path) => absolutePath('mkdir', path)),
     chown: valuesOf(flags, 'chown').map((path) => absolutePath('chown', path)),
-    chownHardlinks: isOn(flags, 'chown-hardlinks'),
+    allowHardlinks: isOn(flags, 'allow-hardlinks'),
     chmod: valuesOf(flags, 'chmod').map(chmodStep),
-    socketGroup: valuesOf(flags, 'socket-group').map((path) => absolutePath('socket-group', path)),
   };
 }
 
@@ -137,13 +137,17 @@ function inheritedFds(list: string | undefined): number[] {
   return (list ?? '').split(' ').filter((word) => /^[0-9]+$/.test(word)).map(Number).filter((fd) => fd >= 3);
 }
 
-export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv, stderrIsTerminal: boolean): CliRequest {
+/** `asRoot`: node-init runs as root, so a config file must be one only root could have written. */
+export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv, stderrIsTerminal: boolean, asRoot: boolean): CliRequest {
   const { flags: argvFlags, command } = parseArgv(argv);
   if (argvFlags.has('help')) return { kind: 'help' };
   if (argvFlags.has('version')) return { kind: 'version' };
   const envFlags = flagsFromEnv(env);
-  const configFile = valueOf(argvFlags, 'config') ?? valueOf(envFlags, 'config');
-  const flags = mergeFlags(configFile === undefined ? new Map() : flagsFromConfigFile(configFile), envFlags, argvFlags);
+  const configFromArgv = valueOf(argvFlags, 'config');
+  const configFile = configFromArgv ?? valueOf(envFlags, 'config');
+  const configOption = configFromArgv === undefined ? 'NODE_INIT_CONFIG' : '--config';
+  const fileFlags = configFile === undefined ? new Map() : flagsFromConfigFile(configFile, configOption, asRoot);
+  const flags = mergeFlags(fileFlags, envFlags, argvFlags);
 
   const mode = isOn(flags, 'exec') ? 'exec' : 'supervise';
   const user = valueOf(flags, 'user');
@@ -159,6 +163,8 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       userFrom: userFrom === undefined ? undefined : absolutePath('user-from', userFrom),
       onlyFor: valuesOf(flags, 'only-for'),
       groupAdd: valuesOf(flags, 'group-add'),
+      socketGroups: valuesOf(flags, 'socket-group').map((path) => absolutePath('socket-group', path)),
+      configFile: configFile === undefined ? undefined : resolve(configFile),
       setup: setupSettings(flags, user !== undefined || userFrom !== undefined),
       supervise: superviseSettings(flags, mode),
       parentDeathSignal: parentDeathSignal === undefined ? undefined : parseSignal('--pdeathsig', parentDeathSignal),

@@ -1,6 +1,7 @@
 // Options from the environment (NODE_INIT_*) and from a JSON config file, as Flags.
-import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { NodeInitError } from '../errors.js';
+import { readRegularFile, readRootOnlyFile } from '../paths/read.js';
 import { SAVED_PREFIX } from '../environment.js';
 import type { Flags } from './flags.js';
 import { envName, OPTIONS, type OptionName, type OptionSpec } from './options.js';
@@ -50,7 +51,10 @@ function configValues(option: OptionSpec, value: unknown, where: string): string
     return [String(value)];
   }
   const one = (item: unknown): string => {
-    if (typeof item === 'string') return item;
+    if (typeof item === 'string') {
+      if (item.includes('\0')) throw new NodeInitError(`${where} contains a NUL byte, which no path, name or command can hold; remove it`);
+      return item;
+    }
     // A number is fine where it means the same as its decimal text; a umask must stay a string ("0077").
     if (typeof item === 'number' && option.name !== 'umask') return String(item);
     throw wrongType(option.repeatable ? 'an array of strings' : 'a string');
@@ -60,27 +64,31 @@ function configValues(option: OptionSpec, value: unknown, where: string): string
   return value.map(one);
 }
 
-export function flagsFromConfigFile(path: string): Flags {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new NodeInitError(`--config ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
+/** Larger than any sensible config; a bigger file is refused rather than read into memory. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/**
+ * Options from a JSON file. `option` is how the user named it (--config or NODE_INIT_CONFIG). Read as
+ * root, the file decides what root does, so it must be one only root could have written.
+ */
+export function flagsFromConfigFile(given: string, option: string, asRoot: boolean): Flags {
+  const path = resolve(given);
+  const text = asRoot ? readRootOnlyFile(path, option, MAX_CONFIG_BYTES) : readRegularFile(path, `${option} ${path}`, MAX_CONFIG_BYTES);
+  if (text === undefined) throw new NodeInitError(`${option} ${path}: it does not exist`);
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new NodeInitError(`--config ${path}: not valid JSON (${(error as Error).message})`);
+    throw new NodeInitError(`${option} ${path}: not valid JSON (${(error as Error).message})`);
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new NodeInitError(`--config ${path}: must hold a JSON object like {"user": "redis", "chown": ["/data"]}`);
+    throw new NodeInitError(`${option} ${path}: must hold a JSON object like {"user": "redis", "chown": ["/data"]}`);
   }
   const flags: Flags = new Map();
   for (const [key, value] of Object.entries(data)) {
-    const option = SETTABLE.find((candidate) => candidate.name === key && candidate.name !== 'config');
-    if (!option) throw new NodeInitError(`--config ${path}: unknown key "${key}"; the keys are the long option names, e.g. "user", "chown"`);
-    flags.set(option.name as OptionName, configValues(option, value, `--config ${path}: "${key}"`));
+    const spec = SETTABLE.find((candidate) => candidate.name === key && candidate.name !== 'config');
+    if (!spec) throw new NodeInitError(`${option} ${path}: unknown key "${key}"; the keys are the long option names, e.g. "user", "chown"`);
+    flags.set(spec.name as OptionName, configValues(spec, value, `${option} ${path}: "${key}"`));
   }
   return flags;
 }

@@ -21,7 +21,8 @@ function sessionAndTerminal(): { session: number; terminal: number } {
   return { session: Number(fields[3]), terminal: Number(fields[4]) };
 }
 
-export function fixStdio(identity: Identity, log: Logger): void {
+/** `canChown`: node-init holds CAP_CHOWN; without it the step is skipped with one warning (it was not asked for). */
+export function fixStdio(identity: Identity, canChown: boolean, log: Logger): void {
   let own: { session: number; terminal: number } | undefined;
   for (const fd of [0, 1, 2]) {
     let stats: Stats;
@@ -37,6 +38,10 @@ export function fixStdio(identity: Identity, log: Logger): void {
       if (own.session !== process.pid || own.terminal !== stats.rdev) continue;
     }
     if (canOpen(stats, identity, fd !== 0)) continue;
+    if (!canChown) {
+      log.warn(`fd ${fd} (${isPipe ? 'pipe' : 'terminal'}) stays root's: node-init lacks CAP_CHOWN, so the service may not be able to reopen it (/dev/std*)`);
+      return;
+    }
     fchownSync(fd, identity.uid, stats.gid);
     log.info({ fd, uid: identity.uid }, `gave fd ${fd} (${isPipe ? 'pipe' : 'terminal'}) to uid ${identity.uid} so the service can reopen it`);
   }

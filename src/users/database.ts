@@ -1,8 +1,7 @@
 // /etc/passwd and /etc/group, read by node-init itself (no NSS), as gosu does. Unlike gosu, a malformed
 // line is never read as root: it is kept aside with its line number, and only becomes an error when the
 // user or group being looked up could be on it.
-import { readFileSync } from 'node:fs';
-import { NodeInitError } from '../errors.js';
+import { readRegularFile } from '../paths/read.js';
 
 export const MAX_ID = 2147483647;
 
@@ -50,7 +49,8 @@ function parseTable<T>(path: string, text: string, fieldCount: number, build: (f
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.trim() === '' || line.startsWith('#')) return;
     const fields = line.split(':');
-    const result = fields.length === fieldCount ? build(fields) : `it has ${fields.length} fields instead of ${fieldCount}`;
+    // A NUL byte could never reach execve (HOME) or name anyone: the line is malformed.
+    const result = line.includes('\0') ? 'it contains a NUL byte' : fields.length === fieldCount ? build(fields) : `it has ${fields.length} fields instead of ${fieldCount}`;
     if (typeof result === 'string') table.malformed.push({ line: index + 1, fields, reason: result });
     else table.entries.push(result);
   });
@@ -81,15 +81,11 @@ export function parseGroup(path: string, text: string): Table<GroupEntry> {
   });
 }
 
-function readIfPresent(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    // An image without the file (FROM scratch) still works with numeric ids.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
-    throw new NodeInitError(`cannot read ${path}: ${(error as Error).message}`);
-  }
-}
+/** Larger than any real user database; a bigger file is refused rather than read into memory. */
+const MAX_DATABASE_BYTES = 64 * 1024 * 1024;
+
+// An image without the file (FROM scratch) still works with numeric ids.
+const readIfPresent = (path: string): string => readRegularFile(path, path, MAX_DATABASE_BYTES) ?? '';
 
 export function loadUserDatabase(passwdPath = '/etc/passwd', groupPath = '/etc/group'): UserDatabase {
   return {

@@ -1,8 +1,8 @@
 // The resolve stage: a --user spec (plus --group-add) and the user database → the Identity to drop to.
-// The rules are gosu's (../shared/FACTS.md), with two deliberate differences: a bare uid with no passwd
+// The rules are gosu's (its setup-user.go), with two deliberate differences: a bare uid with no passwd
 // entry is refused instead of silently keeping gid 0, and malformed lines are errors, never root.
 import { NodeInitError } from '../errors.js';
-import { MAX_ID, parseId, type MalformedLine, type Table, type UserDatabase } from './database.js';
+import { MAX_ID, parseId, type MalformedLine, type PasswdEntry, type Table, type UserDatabase } from './database.js';
 import type { Identity } from './identity.js';
 
 export interface ResolveInput {
@@ -53,6 +53,24 @@ function findGroupId(database: UserDatabase, text: string, flag: string): number
   throw new NodeInitError(`unknown group "${text}" in ${flag}: ${table.path} has no such group; use a group name from it or a numeric gid`);
 }
 
+/** The identity of a passwd entry or bare uid, with the group `gid` (or the entry's own groups). */
+function identityOf(entry: PasswdEntry | undefined, uid: number, gid: number, groups: number[], groupAdd: readonly string[], database: UserDatabase): Identity {
+  for (const extra of groupAdd) groups.push(findGroupId(database, extra, `--group-add ${extra}`));
+  return {
+    uid: entry?.uid ?? uid,
+    gid,
+    groups: [...new Set(groups)],
+    home: entry?.home || '/',
+    name: entry?.name,
+  };
+}
+
+/** The passwd entry of a uid, refusing a malformed line that could be it. */
+function entryOfUid(database: UserDatabase, uid: number, what: string): PasswdEntry | undefined {
+  refuseMalformed(database.passwd, (fields) => sameId(fields[2], uid), what);
+  return database.passwd.entries.find((user) => user.uid === uid);
+}
+
 export function resolveIdentity({ spec, groupAdd, database, callerUid }: ResolveInput): Identity {
   const [userText, groupText] = splitSpec(spec);
   const uid = userText === '' ? callerUid : numericId('uid', userText);
@@ -68,25 +86,18 @@ export function resolveIdentity({ spec, groupAdd, database, callerUid }: Resolve
   if (!entry && groupText === '') {
     throw new NodeInitError(`uid ${userText} has no entry in ${passwd.path}, so it has no group; give one, e.g. --user ${userText}:${userText}`);
   }
-
-  let gid: number;
-  let groups: number[] = [];
   if (groupText !== '') {
     // An explicit group drops the supplementary groups from /etc/group, as in gosu.
-    gid = findGroupId(database, groupText, `--user ${spec}`);
-  } else {
-    const user = entry!;
-    refuseMalformed(database.group, (fields) => (fields[3] ?? '').split(',').includes(user.name), `a group of ${user.name}`);
-    gid = user.gid;
-    groups = database.group.entries.filter((group) => group.members.includes(user.name)).map((group) => group.gid);
+    return identityOf(entry, uid as number, findGroupId(database, groupText, `--user ${spec}`), [], groupAdd, database);
   }
-  for (const extra of groupAdd) groups.push(findGroupId(database, extra, `--group-add ${extra}`));
+  const user = entry!;
+  refuseMalformed(database.group, (fields) => (fields[3] ?? '').split(',').includes(user.name), `a group of ${user.name}`);
+  const groups = database.group.entries.filter((group) => group.members.includes(user.name)).map((group) => group.gid);
+  return identityOf(user, user.uid, user.gid, groups, groupAdd, database);
+}
 
-  return {
-    uid: entry?.uid ?? (uid as number),
-    gid,
-    groups: [...new Set(groups)],
-    home: entry?.home || '/',
-    name: entry?.name,
-  };
+/** --user-from: the owner's uid and gid, as a "uid:gid" spec would give them (no groups from /etc/group). */
+export function resolveOwner(owner: { uid: number; gid: number }, groupAdd: readonly string[], database: UserDatabase): Identity {
+  const entry = entryOfUid(database, owner.uid, `uid ${owner.uid}`);
+  return identityOf(entry, owner.uid, owner.gid, [], groupAdd, database);
 }
