@@ -1,14 +1,16 @@
 // The other setup steps, the conditional start, and options from the environment and a config file.
 import { chmodSync, chownSync, existsSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { applyMode, parseMode } from '../src/setup/mode.js';
-import { expectRefused, FIXTURES, logLine, NODE_INIT, nodeInit, readFixtureEtc, run, tempDir, withEtc } from './helpers/run.js';
+import { expectRefused, FIXTURES, logLine, NODE_INIT, nodeInit, privateDir, readFixtureEtc, removePrivateDirs, run, tempDir, withEtc } from './helpers/run.js';
 
 const pretty = { NODE_INIT_LOG_FORMAT: 'pretty' };
 const octal = (path: string): string => (statSync(path).mode & 0o7777).toString(8);
 
 const refused = expectRefused;
+
+afterAll(removePrivateDirs);
 
 describe('--mkdir', () => {
   it('creates the path and its missing parents, owned by the user, with the umask\'s mode', async () => {
@@ -172,8 +174,8 @@ describe('--user-from', () => {
     await refused(['--user-from', tempDir()], 'it is owned by root, which would run the command as root');
     const root = tempDir();
     symlinkSync('/tmp', join(root, 'link'));
-    await refused(['--user-from', join(root, 'link')], 'it is a symlink');
-    await refused(['--user-from', '/nonexistent-node-init'], 'it does not exist');
+    await refused(['--user-from', join(root, 'link')], `--user-from ${root}/link: ${root}/link is a symlink, and node-init never follows one as root`);
+    await refused(['--user-from', '/nonexistent-node-init'], '--user-from /nonexistent-node-init: /nonexistent-node-init does not exist');
     await refused(['--user', 'nobody', '--user-from', '/tmp'], '--user and --user-from both name the user');
   });
 });
@@ -229,8 +231,9 @@ describe('options from the environment', () => {
 });
 
 describe('--config FILE', () => {
+  // As root, node-init reads a config only from a file only root could have written (setup-safety.test.ts).
   const config = (data: unknown): string => {
-    const file = join(tempDir(), 'node-init.json');
+    const file = join(privateDir(), 'node-init.json');
     writeFileSync(file, typeof data === 'string' ? data : JSON.stringify(data));
     return file;
   };
@@ -270,5 +273,5 @@ describe('--config FILE', () => {
     await refused(['--config', file], `--config ${file}: ${message}`);
   });
 
-  it('a missing file', () => refused(['--config', '/nonexistent/node-init.json'], '--config /nonexistent/node-init.json: cannot read it (ENOENT)'));
+  it('a missing file', () => refused(['--config', '/nonexistent/node-init.json'], '--config /nonexistent/node-init.json: /nonexistent does not exist'));
 });

@@ -1,7 +1,7 @@
 // Runs node-init (and its peers) as real processes, optionally with temporary /etc/passwd and /etc/group
 // bind-mounted inside a private mount namespace: the machine's own /etc is never touched.
 import { spawn, type SpawnOptions } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -95,6 +95,36 @@ export function logLine(stderr: string, text: string): Record<string, unknown> |
 
 export function tempDir(prefix = 'node-init-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+const privateDirs: string[] = [];
+
+/**
+ * A fresh directory in /run: only root can write it or any directory above it, as node-init running as
+ * root requires of a --config file's. Remove them with removePrivateDirs() (afterAll).
+ */
+export function privateDir(): string {
+  const dir = mkdtempSync('/run/node-init-test-');
+  chmodSync(dir, 0o755);
+  privateDirs.push(dir);
+  return dir;
+}
+
+export function removePrivateDirs(): void {
+  for (const dir of privateDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+export const SANDBOX = join(FIXTURES, 'sandbox-root.sh');
+
+/**
+ * Runs a shell script as root in a private root (test/fixtures/sandbox-root.sh): a tmpfs "/" with the
+ * machine's system directories read-only, where node-init can be aimed at /var/lib, /usr/local or "/"
+ * with no risk to the machine. The script finds node-init in $NODE_INIT and the fixtures in $FIXTURES.
+ * ext4: an ext4 filesystem is mounted at /srv/ext4.
+ */
+export function sandbox(script: string, options: { ext4?: boolean; env?: NodeJS.ProcessEnv; timeoutMs?: number; args?: string[] } = {}): Promise<Result> {
+  const argv = ['sh', SANDBOX, ...(options.ext4 ? ['--ext4'] : []), script, ...(options.args ?? [])];
+  return run(argv, { env: options.env ?? {}, timeoutMs: options.timeoutMs ?? 60_000 });
 }
 
 export interface Runtime {
