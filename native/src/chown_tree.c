@@ -23,10 +23,12 @@
 //
 // A few threads (one per core, at most 4) share the work, since a chown's cost is the kernel's and
 // spreads over cores: a thread about to descend into a directory queues it instead while a small queue
-// has room, and the others take from that queue.
-// They exist only inside this call, before node-init drops its privileges.
+// has room, and the others take from that queue. A thread reading a large directory queues batches of
+// its names the same way, and gives the directory itself away only once every batch is done. The
+// threads exist only inside this call, before node-init drops its privileges.
 #include "paths.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -49,6 +51,7 @@
 #define MAX_THREADS 4
 #define MAX_WINDOW 32
 #define DIRENT_BUFFER 32768
+#define BATCH 512  // names of one directory handed to another thread at once
 #define GONE (-2)  // a frame's directory could not be reopened: its remaining children are left alone
 
 typedef struct {
@@ -70,10 +73,14 @@ typedef struct {
   int change;   // its own owner differs: changed once its entries are done
 } directory;
 
+// Work for a thread: a directory tree to walk, or a batch of names in one directory to visit.
 typedef struct {
-  int fd;         // O_RDONLY directory, checked
-  directory dir;
-  char *path;     // relative to PATH, for the report of a failure
+  int fd;            // the checked directory (O_RDONLY); for a batch, a dup of the one the names are in
+  directory dir;     // for a batch, only by_name counts
+  char *path;        // relative to PATH, for the report of a failure
+  char *names;       // a batch: `count` NUL-terminated names; NULL for a tree
+  size_t count;
+  int *outstanding;  // a batch: its reader's count of batches not done yet
 } task;
 
 typedef struct {
@@ -113,6 +120,11 @@ typedef struct {
   char *names;
   size_t names_len, names_cap;
   char *buffer;
+  // Names of the directory being read, gathered for a batch.
+  char *batch;
+  size_t batch_len, batch_cap, batch_count;
+  int outstanding;         // batches of this thread's directory still queued or running elsewhere
+  const char *batch_path;  // while visiting a batch: its directory's path
 } worker;
 
 // ---- small helpers ------------------------------------------------------------------------------
@@ -151,8 +163,16 @@ static int grow(void **array, size_t *capacity, size_t needed, size_t size) {
   return 1;
 }
 
-// "task path/frame names.../name" (name may be NULL: the directory on top of the stack itself).
+// "task path/frame names.../name" (name may be NULL: the directory on top of the stack itself), or
+// "batch directory/name".
+static char *join_path(const char *directory, const char *name) {
+  char *path = malloc(strlen(directory) + strlen(name) + 2);
+  if (path != NULL) stpcpy(stpcpy(stpcpy(path, directory), *directory ? "/" : ""), name);
+  return path;
+}
+
 static char *entry_path(const worker *self, const char *name) {
+  if (self->batch_path != NULL) return join_path(self->batch_path, name);
   size_t length = strlen(self->task_path) + (name ? strlen(name) + 1 : 0) + 1;
   for (size_t i = 1; i < self->depth; i++) length += strlen(self->names + self->frames[i].name) + 1;
   char *path = malloc(length);
@@ -238,56 +258,161 @@ static void change_by_name(worker *self, int dir, const char *name) {
   else fail(self, errno, name);
 }
 
-// Reads the directory on top of the stack: changes what is not a directory, and lists the
-// subdirectories in `pending` for later (so only one fd per level is ever open).
-static void read_directory(worker *self) {
+// One entry of `dir`: a subdirectory is listed in `pending` for later (so only one fd per level is
+// ever open), anything else is changed if it must be. In a batch (`listed`: the name was listed as
+// no directory), a directory found there replaced the entry listed.
+static void visit_entry(worker *self, int dir, int by_name, const char *name, int listed) {
   const walk_config *w = self->pool->config;
   counters *c = &self->count;
-  int dir = self->frames[self->depth - 1].fd;
-  int by_name = self->frames[self->depth - 1].dir.by_name;
+  struct statx st;
+  if (stat_at(dir, name, AT_SYMLINK_NOFOLLOW, &st) != 0) {
+    if (errno == ENOENT) c->vanished++;
+    else fail(self, errno, name);
+    return;
+  }
+  c->seen++;
+  if (S_ISLNK(st.stx_mode)) c->symlinks++;
+  if (!on_our_mount(w, &st)) {
+    c->mounts++;
+  } else if (S_ISDIR(st.stx_mode)) {
+    if (listed) {
+      c->vanished++;
+      return;
+    }
+    size_t length = strlen(name) + 1;
+    if (!grow((void **)&self->names, &self->names_cap, self->names_len + length, 1) ||
+        !grow((void **)&self->pending, &self->pending_cap, self->npending + 1, sizeof(subdir))) {
+      fail(self, ENOMEM, name);
+      return;
+    }
+    memcpy(self->names + self->names_len, name, length);
+    self->pending[self->npending++] = (subdir){self->names_len, st.stx_ino};
+    self->names_len += length;
+  } else if (!needs_change(w, &st)) {
+    return;
+  } else if (is_device(&st)) {
+    c->devices++;
+  } else if (is_shared_file(w, &st)) {
+    c->hardlinks++;
+  } else if (by_name) {
+    change_by_name(self, dir, name);
+  } else {
+    change_entry(self, dir, name, &st);
+  }
+}
+
+// ---- batches --------------------------------------------------------------------------------------
+
+static void push_task(pool *p, task t) {
+  p->queue[p->queued] = t;
+  __atomic_store_n(&p->queued, p->queued + 1, __ATOMIC_RELAXED);
+  pthread_cond_signal(&p->wake);
+}
+
+// Visits a batch taken from the queue, then tells its reader.
+static void run_batch(worker *self, task t) {
+  self->batch_path = t.path;
+  const char *name = t.names;
+  for (size_t i = 0; i < t.count && !stopped(self->pool); i++, name += strlen(name) + 1) visit_entry(self, t.fd, t.dir.by_name, name, 1);
+  self->batch_path = NULL;
+  close(t.fd);
+  free(t.names);
+  free(t.path);
+  pthread_mutex_lock(&self->pool->lock);
+  (*t.outstanding)--;
+  pthread_cond_broadcast(&self->pool->wake);
+  pthread_mutex_unlock(&self->pool->lock);
+}
+
+// Queues the gathered names for another thread, or visits them here when the queue is full.
+static void flush_batch(worker *self, int dir, int by_name) {
+  pool *p = self->pool;
+  if (self->batch_count == 0 || stopped(p)) {
+    self->batch_len = self->batch_count = 0;
+    return;
+  }
+  if (__atomic_load_n(&p->queued, __ATOMIC_RELAXED) < p->capacity) {
+    int copy = fcntl(dir, F_DUPFD_CLOEXEC, 0);
+    char *path = copy >= 0 ? entry_path(self, NULL) : NULL;
+    int taken = 0;
+    if (path != NULL) {
+      pthread_mutex_lock(&p->lock);
+      if ((taken = p->queued < p->capacity)) {
+        push_task(p, (task){copy, {0, by_name, 0}, path, self->batch, self->batch_count, &self->outstanding});
+        self->outstanding++;
+      }
+      pthread_mutex_unlock(&p->lock);
+    }
+    if (taken) {
+      self->batch = NULL;
+      self->batch_len = self->batch_cap = self->batch_count = 0;
+      return;
+    }
+    if (copy >= 0) close(copy);
+    free(path);
+  }
+  const char *name = self->batch;
+  for (size_t i = 0; i < self->batch_count && !stopped(p); i++, name += strlen(name) + 1) visit_entry(self, dir, by_name, name, 1);
+  self->batch_len = self->batch_count = 0;
+}
+
+// Before its directory is given away, every batch of it must be done: helps with queued batches (of
+// any directory) meanwhile. After a failure, its batches still queued are dropped.
+static void wait_batches(worker *self) {
+  pool *p = self->pool;
+  pthread_mutex_lock(&p->lock);
+  while (self->outstanding > 0) {
+    int found = -1;
+    for (int i = p->queued - 1; i >= 0 && found < 0; i--) {
+      if (p->queue[i].names != NULL && (!p->stop || p->queue[i].outstanding == &self->outstanding)) found = i;
+    }
+    if (found < 0) {
+      pthread_cond_wait(&p->wake, &p->lock);
+      continue;
+    }
+    task t = p->queue[found];
+    memmove(&p->queue[found], &p->queue[found + 1], sizeof(task) * (size_t)(p->queued - found - 1));
+    __atomic_store_n(&p->queued, p->queued - 1, __ATOMIC_RELAXED);
+    pthread_mutex_unlock(&p->lock);
+    if (p->stop) t.count = 0;  // dropped: only released
+    run_batch(self, t);
+    pthread_mutex_lock(&p->lock);
+  }
+  pthread_mutex_unlock(&p->lock);
+}
+
+// Reads the directory on top of the stack and visits every entry; with other threads to share the
+// work, names listed as no directory go in batches.
+static void read_directory(worker *self) {
+  frame *top = &self->frames[self->depth - 1];
+  int dir = top->fd, by_name = top->dir.by_name;
+  int batching = self->pool->threads > 1;
   for (;;) {
-    if (stopped(self->pool)) return;
+    if (stopped(self->pool)) break;
     long n = syscall(SYS_getdents64, dir, self->buffer, DIRENT_BUFFER);
     if (n < 0) fail(self, errno, NULL);
-    if (n <= 0) return;
+    if (n <= 0) break;
     for (long off = 0; off < n;) {
       struct linux_dirent64 *entry = (struct linux_dirent64 *)(self->buffer + off);
       off += entry->d_reclen;
       const char *name = entry->d_name;
       if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))) continue;
-      struct statx st;
-      if (stat_at(dir, name, AT_SYMLINK_NOFOLLOW, &st) != 0) {
-        if (errno == ENOENT) c->vanished++;
-        else fail(self, errno, name);
+      if (!batching || entry->d_type == DT_DIR || entry->d_type == DT_UNKNOWN) {
+        visit_entry(self, dir, by_name, name, 0);
         continue;
       }
-      c->seen++;
-      if (S_ISLNK(st.stx_mode)) c->symlinks++;
-      if (!on_our_mount(w, &st)) {
-        c->mounts++;
-      } else if (S_ISDIR(st.stx_mode)) {
-        size_t length = strlen(name) + 1;
-        if (!grow((void **)&self->names, &self->names_cap, self->names_len + length, 1) ||
-            !grow((void **)&self->pending, &self->pending_cap, self->npending + 1, sizeof(subdir))) {
-          fail(self, ENOMEM, name);
-          return;
-        }
-        memcpy(self->names + self->names_len, name, length);
-        self->pending[self->npending++] = (subdir){self->names_len, st.stx_ino};
-        self->names_len += length;
-      } else if (!needs_change(w, &st)) {
-        continue;
-      } else if (is_device(&st)) {
-        c->devices++;
-      } else if (is_shared_file(w, &st)) {
-        c->hardlinks++;
-      } else if (by_name) {
-        change_by_name(self, dir, name);
-      } else {
-        change_entry(self, dir, name, &st);
+      size_t length = strlen(name) + 1;
+      if (!grow((void **)&self->batch, &self->batch_cap, self->batch_len + length, 1)) {
+        fail(self, ENOMEM, name);
+        break;
       }
+      memcpy(self->batch + self->batch_len, name, length);
+      self->batch_len += length;
+      if (++self->batch_count == BATCH) flush_batch(self, dir, by_name);
     }
   }
+  flush_batch(self, dir, by_name);
+  wait_batches(self);
 }
 
 // The top directory's own entries are done: now it can be given away (its subdirectories are opened
@@ -357,11 +482,7 @@ static int hand_over(worker *self, int fd, directory dir, const char *name) {
   if (path == NULL) return 0;
   pthread_mutex_lock(&p->lock);
   int taken = p->queued < p->capacity;
-  if (taken) {
-    p->queue[p->queued] = (task){fd, dir, path};
-    __atomic_store_n(&p->queued, p->queued + 1, __ATOMIC_RELAXED);
-    pthread_cond_signal(&p->wake);
-  }
+  if (taken) push_task(p, (task){fd, dir, path, NULL, 0, NULL});
   pthread_mutex_unlock(&p->lock);
   if (!taken) free(path);
   return taken;
@@ -429,8 +550,12 @@ static void *run_worker(void *arg) {
     __atomic_store_n(&p->queued, p->queued - 1, __ATOMIC_RELAXED);
     p->busy++;
     pthread_mutex_unlock(&p->lock);
-    walk_task(self, t);
-    free(t.path);
+    if (t.names != NULL) {
+      run_batch(self, t);
+    } else {
+      walk_task(self, t);
+      free(t.path);
+    }
     pthread_mutex_lock(&p->lock);
     if (--p->busy == 0 && p->queued == 0) pthread_cond_broadcast(&p->wake);
   }
@@ -528,6 +653,7 @@ static void walk_tree(const walk_config *config, const plan *plan, task root, ch
     for (int i = 0; i < p.queued; i++) {  // left after a failure
       close(p.queue[i].fd);
       free(p.queue[i].path);
+      free(p.queue[i].names);
     }
     pthread_mutex_destroy(&p.lock);
     pthread_cond_destroy(&p.wake);
@@ -540,6 +666,7 @@ static void walk_tree(const walk_config *config, const plan *plan, task root, ch
     free(workers[i].frames);
     free(workers[i].pending);
     free(workers[i].names);
+    free(workers[i].batch);
   }
   free(p.queue);
 }
@@ -576,7 +703,7 @@ static void chown_path(int fd, const walk_config *w, chown_result *result) {
     free(path);
     return;
   }
-  walk_tree(w, &plan, (task){dir, directory_of(w, &st), path}, result);
+  walk_tree(w, &plan, (task){dir, directory_of(w, &st), path, NULL, 0, NULL}, result);
 }
 
 // chownTree(fd, uid, gid, allowHardlinks)

@@ -101,6 +101,7 @@ function walkFailure(path: string, report: ChownReport, held: bigint): NodeInitE
   const name = errnoName(report.errno);
   const hints: Record<string, string> = {
     EMFILE: 'too few file descriptors are left (ulimit -n); raise the limit',
+    EPERM: 'not permitted: an immutable or append-only file (lsattr), or a filesystem that keeps its own owners',
     ENOSYS: 'this kernel cannot tell a bind mount apart (statx STATX_MNT_ID needs Linux 5.8 or later)',
     EACCES: hasCapability(held, 'DAC_READ_SEARCH') ? 'permission denied' : `permission denied; ${missingCapability('reading every directory', 'DAC_READ_SEARCH')}`,
     ENOMEM: 'out of memory',
