@@ -6,7 +6,7 @@
 //   reaping         ORPHANS zombies handed to the init (as PID 1) at once: time until none is left
 //   resident cost   VmRSS, RssAnon, threads of the init while it supervises `sleep`
 //   idle wake-ups   context switches of all the init's threads over IDLE_SECONDS, per minute
-//   chown           TREE entries, half already owned: node-init --chown vs chown -Rh vs find + chown
+//   chown           CHOWN_WORKLOADS: node-init --chown vs chown -Rh vs find + chown, each on a fresh copy
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -20,8 +20,13 @@ const RUNS = quick ? 10 : 40;
 const SIGNALS = quick ? 200 : 1000;
 const ORPHANS = 10000;
 const IDLE_SECONDS = quick ? 10 : 60;
-const TREE = 100000;
-const CHOWN_RUNS = quick ? 3 : 7;
+/** Trees for --chown (bench/src/make-tree.py SHAPE): entries, shape, what it stands for, runs. */
+const CHOWN_WORKLOADS = [
+  { entries: 100000, shape: 'half', what: '100,000 entries, half already owned (a restart after new files)', runs: quick ? 3 : 7 },
+  { entries: 1000000, shape: 'none', what: '1,000,000 entries, none owned (a first start on a restored volume)', runs: quick ? 1 : 3 },
+  { entries: 1000000, shape: 'flat', what: '1,000,000 entries in one directory, none owned', runs: quick ? 1 : 3 },
+  { entries: 100000, shape: 'user-dirs', what: '100,000 entries, half owned, in directories the user owns (changed through fds)', runs: quick ? 3 : 7 },
+];
 
 function setup() {
   const packages = ['tini', 'dumb-init', 'catatonit', 'gosu'].filter((name) => spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' }).stdout !== 'install ok installed');
@@ -129,33 +134,37 @@ async function residentAndIdle() {
 }
 
 /** Each tool gets a fresh copy of the same tree (copying is not timed); the result is checked. */
-function chownTree() {
+function chownTrees() {
   const work = join(BUILD, 'trees');
-  execFileSync('rm', ['-rf', work]);
-  mkdirSync(work, { recursive: true });
-  const template = join(work, 'template');
-  execFileSync('python3', [join(ROOT, 'bench/src/make-tree.py'), template, String(TREE)]);
   const tools = [
     { name: 'node-init --chown', argv: (dir) => [NODE_INIT, '--exec', '--user', 'nobody', '--chown', dir, '--', 'true'] },
     { name: 'chown -Rh', argv: (dir) => ['chown', '-Rh', '65534:65534', dir] },
     { name: 'find + chown -h', argv: (dir) => ['find', dir, '(', '!', '-user', '65534', '-o', '!', '-group', '65534', ')', '-exec', 'chown', '-h', '65534:65534', '{}', '+'] },
   ];
-  const times = new Map(tools.map((tool) => [tool.name, []]));
-  for (let run = 0; run < CHOWN_RUNS; run++) {
-    for (const tool of tools) {
-      const dir = join(work, 'copy');
-      execFileSync('cp', ['-a', template, dir]);
-      execFileSync('sync');
-      const start = process.hrtime.bigint();
-      execFileSync(tool.argv(dir)[0], tool.argv(dir).slice(1), { stdio: 'ignore' });
-      times.get(tool.name).push(Number(process.hrtime.bigint() - start) / 1e6);
-      const left = execFileSync('find', [dir, '(', '!', '-user', '65534', '-o', '!', '-group', '65534', ')', '-printf', 'x'], { encoding: 'utf8' }).length;
-      if (left !== 0) throw new Error(`${tool.name} left ${left} entries unchanged`);
-      execFileSync('rm', ['-rf', dir]);
+  const rows = [];
+  for (const workload of CHOWN_WORKLOADS) {
+    execFileSync('rm', ['-rf', work]);
+    mkdirSync(work, { recursive: true });
+    const template = join(work, 'template');
+    execFileSync('python3', [join(ROOT, 'bench/src/make-tree.py'), template, String(workload.entries), workload.shape]);
+    const times = new Map(tools.map((tool) => [tool.name, []]));
+    for (let run = 0; run < workload.runs; run++) {
+      for (const tool of tools) {
+        const dir = join(work, 'copy');
+        execFileSync('cp', ['-a', template, dir]);
+        execFileSync('sync');
+        const start = process.hrtime.bigint();
+        execFileSync(tool.argv(dir)[0], tool.argv(dir).slice(1), { stdio: 'ignore' });
+        times.get(tool.name).push(Number(process.hrtime.bigint() - start) / 1e6);
+        const left = execFileSync('find', [dir, '(', '!', '-user', '65534', '-o', '!', '-group', '65534', ')', '-printf', 'x'], { encoding: 'utf8' }).length;
+        if (left !== 0) throw new Error(`${tool.name} left ${left} entries unchanged`);
+        execFileSync('rm', ['-rf', dir]);
+      }
     }
+    rows.push({ workload: workload.what, runs: workload.runs, ms: Object.fromEntries(tools.map((tool) => [tool.name, median(times.get(tool.name))])) });
   }
   execFileSync('rm', ['-rf', work]);
-  return tools.map((tool) => ({ name: tool.name, ms: median(times.get(tool.name)) }));
+  return rows;
 }
 
 const ratio = (value, base) => (base > 0 ? `${(value / base).toFixed(1)}×` : '—');
@@ -191,10 +200,13 @@ function markdown(results, command) {
     m.map((row) => [row.name, row.vmRssKb, row.rssAnonKb, row.rssFileKb, row.threads, row.wakeupsPerMinute, ratio(row.vmRssKb, fastestPeer(m, 'vmRssKb')), ratio(row.rssAnonKb, fastestPeer(m, 'rssAnonKb'))].map(String)));
   lines.push(results.notes, '');
 
-  const c = results.chown;
-  const ours = c.find((row) => row.name === 'node-init --chown').ms;
-  lines.push(`## --chown: ${TREE} entries, half already owned, start-up included (median of ${CHOWN_RUNS}, fresh copy each run)`, '');
-  t(['tool', 'ms', 'node-init is … faster'], c.map((row) => [row.name, row.ms.toFixed(0), row.name.startsWith('node-init') ? '' : `${(row.ms / ours).toFixed(2)}×`]));
+  lines.push('## --chown, start-up included (median; each tool on a fresh copy of the same tree)', '');
+  t(['tree', 'runs', 'node-init ms', 'chown -Rh ms', 'find + chown -h ms', 'vs chown -Rh', 'vs find + chown'],
+    results.chown.map((row) => {
+      const ours = row.ms['node-init --chown'];
+      const versus = (peer) => (row.ms[peer] >= ours ? `${(row.ms[peer] / ours).toFixed(2)}× faster` : `${(ours / row.ms[peer]).toFixed(2)}× slower`);
+      return [row.workload, String(row.runs), ours.toFixed(0), row.ms['chown -Rh'].toFixed(0), row.ms['find + chown -h'].toFixed(0), versus('chown -Rh'), versus('find + chown -h')];
+    }));
   lines.push(CHOWN_NOTES, '');
   // The images side by side in Docker, made by `npm run bench:docker` (docker/bench/run.mjs).
   const docker = join(ROOT, 'docker/BENCHMARKS-docker.md');
@@ -209,9 +221,14 @@ here, so node-init's own code and the addon add about 1.3 MB (pino loads only wh
 4 (main, one V8 worker, V8's delayed-task thread, Node's inspector signal thread), and node-init never
 starts libuv's threadpool. Its supervise loop blocks in poll(2) on a self-pipe: no timer runs while idle.`;
 
-const CHOWN_NOTES = `node-init walks by directory fds (openat O_NOFOLLOW, fstatat, fchownat AT_SYMLINK_NOFOLLOW), changes
-only entries whose owner or group differ, and shares directories between one thread per core (at most 4).
-chown -Rh changes every entry; find + chown stats every entry and changes the differing ones by path.`;
+const CHOWN_NOTES = `node-init looks at every entry by name (statx) and changes only those whose owner or group differ,
+on PATH's own mount only. In a directory only root can write, nobody can swap an entry between that look
+and the change, so it changes it by name (2 syscalls); in any other directory (the user's own, for
+instance) it opens the entry (O_PATH), checks it again on that fd and changes it through the fd
+(5 syscalls), so a swap can never redirect it. Up to 4 threads (one per core) share directories, and
+batches of a large directory's names. chown -Rh changes every entry by name without looking (1 syscall,
+and unsafe: a swap between its walk and its change redirects it); find + chown stats every entry and
+changes the differing ones by path.`;
 
 async function main() {
   if (process.getuid() !== 0) throw new Error('run the benchmarks as root (they use PID namespaces)');
@@ -224,7 +241,7 @@ async function main() {
     forwarding: forwarding(),
     reaping: reaping(),
     resident: await residentAndIdle(),
-    chown: chownTree(),
+    chown: chownTrees(),
     notes: NOTES,
   };
   writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -5,8 +5,10 @@ const EXAMPLES = `Examples:
   node-init --exec --user nobody -- id            replace node-init with \`id\` run as nobody (gosu style)
   ENTRYPOINT ["node-init", "--user", "node", "--"]   in a Dockerfile`;
 
-const SETUP = `Setup steps run as root, before the user switch, in this order: umask, mkdir, chown, chmod,
-socket-group, stdio. Every path is checked first; a failing step stops node-init before the command runs.
+const SETUP = `Setup steps run as root, after the user (with its --socket-group groups) is resolved and before
+the switch, in this order: umask, mkdir, chown, chmod, stdio. Paths are walked from / without following
+any symlink; system directories (/, /usr/local, /var/lib, /tmp…) and node-init's own files are never a
+target. Every path is checked first; a failing step stops node-init before the command runs.
 Started as non-root, the steps that need root are skipped with one warning.`;
 
 const ENVIRONMENT = `Environment:
