@@ -104,6 +104,8 @@ export interface Resolution {
   created: number;
   /** not-root-owned: the owner found; otherwise the non-root owner accepted on the way, or -1. */
   wayOwner: number;
+  /** 1 when the final component is the root of a mount (which nobody can rename or replace), else 0. */
+  mountRoot: number;
 }
 
 /**

@@ -172,9 +172,20 @@ describe('--chown refusals: one line, exit 125, the service never starts', () =>
     const root = tempDir();
     mkdirSync(join(root, 'postgresql/data'), { recursive: true });
     chownSync(join(root, 'postgresql'), NOBODY, NOBODY);
+    chownSync(join(root, 'postgresql/data'), NOBODY, NOBODY);
     writeFileSync(join(root, 'postgresql/data/PG_VERSION'), '16');
     expect((await chown(join(root, 'postgresql/data'))).code).toBe(0);
     expect(statSync(join(root, 'postgresql/data/PG_VERSION')).uid).toBe(NOBODY);
+  });
+
+  it('--mkdir of the data directory below it works the same, and --chown then finds it the user\'s', async () => {
+    const root = tempDir();
+    mkdirSync(join(root, 'postgresql'));
+    chownSync(join(root, 'postgresql'), NOBODY, NOBODY);
+    const data = join(root, 'postgresql/data');
+    const result = await nodeInit(['--exec', '--user', 'nobody', '--mkdir', data, '--chown', data, '--', 'true']);
+    expect(result.code).toBe(0);
+    expect(statSync(data).uid).toBe(NOBODY);
   });
 
   it('a missing PATH', async () => {

@@ -181,6 +181,98 @@ describe('4. an entry is changed only through an fd of the inode that was checke
   }, 120_000);
 });
 
+describe('4b. found in review: what a user-owned directory lets the user rearrange', () => {
+  it('a root directory listed twice (renamed while its parent is read) is walked once', async () => {
+    // The parent is the user's; root's directory D (5,000 files) in it is renamed, with inotify, to a
+    // name listed later when node-init opens the parent, and back when node-init opens D: the listing
+    // shows D twice and both names open it. A second walk of D would go on changing D's entries by
+    // name after the first gave D away (found in review; a build without the check walked D twice in
+    // 10 of 20 rounds).
+    const script = `
+      mkdir -p /srv/ext4/data/p/d && cd /srv/ext4/data/p
+      for i in $(seq 0 19999); do : > f$i; done
+      for i in $(seq 0 4999); do : > d/g$i; done
+      chown nobody:nogroup /srv/ext4/data/p
+      setpriv --reuid ${NOBODY} --regid ${NOBODY} --clear-groups python3 $FIXTURES/relist.py /srv/ext4/data/p d > /tmp/racer &
+      while ! grep -q racing /tmp/racer; do sleep 0.05; done
+      for round in $(seq 1 20); do
+        chown -R root:root /srv/ext4/data/p/zz*; chown nobody:nogroup /srv/ext4/data/p
+        $NODE_INIT -v --log-format json --exec --user nobody --chown /srv/ext4/data -- true 2>&1 | grep -o '"seen":[0-9]*'
+      done
+      kill $!`;
+    const result = await sandbox(script, { ext4: true, timeoutMs: 240_000 });
+    const seen = [...result.stdout.matchAll(/"seen":(\d+)/g)].map((match) => Number(match[1]));
+    expect(seen).toHaveLength(20);
+    // data, p, 20,000 files, D listed once or twice, and D's 5,000 files once.
+    for (const count of seen) expect([25_003, 25_004]).toContain(count);
+    expect(seen).toContain(25_004); // D was listed twice: the attack was on
+  }, 240_000);
+
+  it('one of root\'s directories renamed over PATH below a user-owned directory is refused', async () => {
+    const app = join(tempDir(), 'app');
+    chmodSync(join(app, '..'), 0o755);
+    mkdirSync(join(app, 'config'), { recursive: true });
+    writeFileSync(join(app, 'config/key'), 'root only', { mode: 0o600 });
+    chownSync(app, NOBODY, NOBODY);
+    // What the user did: mv data old; mv config data.
+    await run(['setpriv', '--reuid', String(NOBODY), '--regid', String(NOBODY), '--clear-groups', 'sh', '-c', `cd ${app} && mv config data`]);
+    await expectRefused(['--exec', '--user', 'nobody', '--chown', join(app, 'data')], `--chown ${app}/data: it belongs to uid 0 but lies below a directory of uid ${NOBODY}, who could have renamed something of root's to ${app}/data`);
+    expect(statSync(join(app, 'data/key')).uid).toBe(0);
+    await expectRefused(['--exec', '--user', 'nobody', '--chmod', `a+r:${join(app, 'data/key')}`], 'lies below a directory of uid');
+    expect(octal(join(app, 'data/key'))).toBe('600');
+  });
+
+  it('a mount root below a user-owned directory is fine: nobody can rename over it', async () => {
+    const script = `
+      mkdir -p /srv/app/data && chown nobody:nogroup /srv/app && mount -t tmpfs -o mode=755 volume /srv/app/data && touch /srv/app/data/file
+      $NODE_INIT --exec --user nobody --chown /srv/app/data -- true && stat -c '%u' /srv/app/data/file`;
+    const result = await sandbox(script);
+    expect(result.stdout).toBe(`${NOBODY}\n`);
+  });
+
+  it('--mkdir never gives away one of root\'s directories renamed over the one it just made', async () => {
+    // The user owns the parent and renames root's non-empty directory over the empty one --mkdir just
+    // made. strace holds node-init for 300 ms right after mkdirat returns, so the rename lands in the
+    // window every time (without the check, node-init gave the secret directory away each round).
+    const script = `
+      mkdir -p /srv/app/secrets && echo key > /srv/app/secrets/key && chown nobody:nogroup /srv/app
+      setpriv --reuid ${NOBODY} --regid ${NOBODY} --clear-groups python3 -c '
+import os
+print("racing", flush=True)
+while True:
+    try:
+        if not os.listdir("/srv/app/new"): os.rename("/srv/app/secrets", "/srv/app/new")
+    except OSError: pass' > /tmp/racer &
+      while ! grep -q racing /tmp/racer; do sleep 0.05; done
+      for round in 1 2 3; do
+        strace -f -qq -o /dev/null -e trace=mkdirat -e inject=mkdirat:delay_exit=300000 $NODE_INIT --exec --user nobody --mkdir /srv/app/new -- true
+        echo "exit $? $(stat -c %u /srv/app/new) $(stat -c %u /srv/app/new/key) $(test -e /srv/app/secrets && echo secrets-still-there)"
+        mv -T /srv/app/new /srv/app/secrets
+      done
+      kill $!`;
+    const result = await sandbox(script, { timeoutMs: 60_000 });
+    // The rename won each time (the directory there holds the key), and it stayed root's.
+    expect(result.stdout.trim().split('\n').map((line) => line.trim())).toEqual(['exit 0 0 0', 'exit 0 0 0', 'exit 0 0 0']);
+  });
+
+  it('a hard link to a root socket, FIFO or symlink is never changed (--chown) nor chmodded', async () => {
+    const outside = tempDir();
+    await run(['python3', '-c', `import socket; socket.socket(socket.AF_UNIX).bind('${outside}/admin.sock')`]);
+    await run(['mkfifo', join(outside, 'initctl')]);
+    symlinkSync('/etc/shadow', join(outside, 'link'));
+    const data = tempDir();
+    for (const name of ['admin.sock', 'initctl', 'link']) linkSync(join(outside, name), join(data, name));
+    const result = await nodeInit(['--exec', '--user', 'nobody', '--chown', data, '--', 'true'], { env: pretty });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`left 3 file(s) with more than one hard link alone`);
+    for (const name of ['admin.sock', 'initctl']) expect(statSync(join(outside, name)).uid, name).toBe(0);
+    const other = tempDir();
+    linkSync(join(outside, 'admin.sock'), join(other, 'admin.sock'));
+    await expectRefused(['--exec', '--chmod', `0666:${join(other, 'admin.sock')}`], 'it has 3 hard links');
+    expect(octal(join(outside, 'admin.sock'))).not.toBe('666');
+  });
+});
+
 describe('5. no entry is left unchanged and counted as vanished: too few fds is an error, never a partial success', () => {
   it('ulimit -n 200: 30,301 entries, every one changed', async () => {
     const script = `

@@ -13,8 +13,10 @@
 //   after its own entries were done.
 // - Only entries on PATH's own mount (mount id and device) are changed or entered: another filesystem
 //   or a bind mount below PATH, a directory or a single file, is skipped and counted.
-// - Regular files with more than one link (one could be a link to a file outside PATH) and device
-//   nodes are skipped and counted, unless the caller allows hard links.
+// - Anything but a directory with more than one link (one could be a link to a file, socket or FIFO
+//   outside PATH) and device nodes are skipped and counted, unless the caller allows hard links.
+// - Each directory inode is walked once: a directory renamed while its parent is read can be listed
+//   twice, and a second walk would go on changing entries by name after the first gave it away.
 // - No recursion, and a bounded number of open fds whatever the depth or breadth: each thread keeps an
 //   explicit stack on the heap and at most `window` directory fds open; a directory below the window is
 //   reopened through its child's ".." (or, if that moved, by name from an open ancestor) and used only
@@ -83,9 +85,16 @@ typedef struct {
   int *outstanding;  // a batch: its reader's count of batches not done yet
 } task;
 
+// The directory inodes already taken by a walk (open addressing; a slot holds ino + 1, 0 is free).
+typedef struct {
+  uint64_t *slots;
+  size_t capacity, count;
+} inode_set;
+
 typedef struct {
   const walk_config *config;
   pthread_mutex_t lock;
+  inode_set claimed;  // under lock
   pthread_cond_t wake;
   task *queue;
   int queued, capacity;
@@ -144,7 +153,7 @@ static int on_our_mount(const walk_config *w, const struct statx *st) {
 
 static int needs_change(const walk_config *w, const struct statx *st) { return st->stx_uid != w->uid || st->stx_gid != w->gid; }
 
-static int is_shared_file(const walk_config *w, const struct statx *st) { return S_ISREG(st->stx_mode) && st->stx_nlink > 1 && !w->allow_hardlinks; }
+static int is_shared_file(const walk_config *w, const struct statx *st) { return !S_ISDIR(st->stx_mode) && st->stx_nlink > 1 && !w->allow_hardlinks; }
 
 static int is_device(const struct statx *st) { return S_ISCHR(st->stx_mode) || S_ISBLK(st->stx_mode); }
 
@@ -201,6 +210,39 @@ static void fail(worker *self, int err, const char *name) {
   free(path);
 }
 
+// Adds `ino` to the set: 1 when it was not there, 0 when it was, -1 when out of memory.
+static int claim(inode_set *set, uint64_t ino) {
+  if ((set->count + 1) * 2 > set->capacity) {
+    size_t capacity = set->capacity ? set->capacity * 2 : 1024;
+    uint64_t *slots = calloc(capacity, sizeof(uint64_t));
+    if (slots == NULL) return -1;
+    for (size_t i = 0; i < set->capacity; i++) {
+      if (!set->slots[i]) continue;
+      size_t at = (size_t)(set->slots[i] * UINT64_C(0x9E3779B97F4A7C15)) & (capacity - 1);
+      while (slots[at]) at = (at + 1) & (capacity - 1);
+      slots[at] = set->slots[i];
+    }
+    free(set->slots);
+    set->slots = slots;
+    set->capacity = capacity;
+  }
+  uint64_t key = ino + 1;
+  size_t at = (size_t)(key * UINT64_C(0x9E3779B97F4A7C15)) & (set->capacity - 1);
+  for (; set->slots[at]; at = (at + 1) & (set->capacity - 1)) {
+    if (set->slots[at] == key) return 0;
+  }
+  set->slots[at] = key;
+  set->count++;
+  return 1;
+}
+
+static int claim_directory(pool *p, uint64_t ino) {
+  pthread_mutex_lock(&p->lock);
+  int claimed = claim(&p->claimed, ino);
+  pthread_mutex_unlock(&p->lock);
+  return claimed;
+}
+
 // ---- one entry ----------------------------------------------------------------------------------
 
 // A non-directory whose owner differs: checked again on an O_PATH fd of the inode, changed through it.
@@ -227,8 +269,8 @@ static void change_entry(worker *self, int dir, const char *name, const struct s
   close(fd);
 }
 
-// Opens a subdirectory seen as `ino` and checks it is still that directory on our mount. Returns the
-// fd, or -1 (vanished or failed, already counted).
+// Opens a subdirectory seen as `ino`, checks it is still that directory on our mount and claims it (a
+// directory already claimed is skipped). Returns the fd, or -1 (vanished, skipped or failed).
 static int open_subdir(worker *self, int dir, const char *name, uint64_t ino, directory *out) {
   const walk_config *w = self->pool->config;
   int fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
@@ -243,8 +285,12 @@ static int open_subdir(worker *self, int dir, const char *name, uint64_t ino, di
   } else if (st.stx_ino != ino || !on_our_mount(w, &st)) {
     self->count.vanished++;
   } else {
-    *out = directory_of(w, &st);
-    return fd;
+    int claimed = claim_directory(self->pool, st.stx_ino);
+    if (claimed > 0) {
+      *out = directory_of(w, &st);
+      return fd;
+    }
+    if (claimed < 0) fail(self, ENOMEM, name);
   }
   close(fd);
   return -1;
@@ -306,7 +352,8 @@ static void visit_entry(worker *self, int dir, int by_name, const char *name, in
 static void push_task(pool *p, task t) {
   p->queue[p->queued] = t;
   __atomic_store_n(&p->queued, p->queued + 1, __ATOMIC_RELAXED);
-  pthread_cond_signal(&p->wake);
+  // Every waiter: one waiting for its batches must not be the only one woken for a directory.
+  pthread_cond_broadcast(&p->wake);
 }
 
 // Visits a batch taken from the queue, then tells its reader.
@@ -429,31 +476,45 @@ static void finish_directory(worker *self) {
 // ---- the stack of directories ---------------------------------------------------------------------
 
 // Opens `name` in `dir` again, only if it is still the directory `ino` on our mount (no change made).
+// Fails with ENOENT when something else is there now.
 static int reopen_checked(const walk_config *w, int dir, const char *name, uint64_t ino) {
   int fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return -1;
   struct statx st;
-  if (fd >= 0 && (stat_at(fd, "", AT_EMPTY_PATH, &st) != 0 || st.stx_ino != ino || !on_our_mount(w, &st))) {
-    close(fd);
-    fd = -1;
-  }
-  return fd;
+  int err = stat_at(fd, "", AT_EMPTY_PATH, &st) != 0 ? errno : (st.stx_ino != ino || !on_our_mount(w, &st)) ? ENOENT : 0;
+  if (err == 0) return fd;
+  close(fd);
+  errno = err;
+  return -1;
 }
+
+// Moved away or replaced: what is left of it is not ours to walk. Any other failure stops the walk.
+static int is_gone(int err) { return err == ENOENT || err == ENOTDIR || err == ELOOP; }
 
 // Frame i's directory is needed again (its child, frame i + 1, is done): through the child's "..",
 // else by name from the nearest open ancestor (frame 0 always is). GONE if it is no longer there.
 static void reopen_frame(worker *self, size_t i, int child_fd) {
   const walk_config *w = self->pool->config;
   frame *f = self->frames;
-  if (child_fd >= 0 && (f[i].fd = reopen_checked(w, child_fd, "..", f[i].dir.ino)) >= 0) return;
+  if (child_fd >= 0) {
+    if ((f[i].fd = reopen_checked(w, child_fd, "..", f[i].dir.ino)) >= 0) return;
+    if (!is_gone(errno)) {
+      fail(self, errno, NULL);
+      f[i].fd = GONE;
+      return;
+    }
+  }
   size_t j = i - 1;
   while (f[j].fd < 0) j--;
   for (size_t k = j + 1; k <= i; k++) {
     f[k].fd = reopen_checked(w, f[k - 1].fd, self->names + f[k].name, f[k].dir.ino);
+    int err = errno;
     if (k - 1 != j && (int)(i - (k - 1)) >= self->pool->window) {  // keep only the window open
       close(f[k - 1].fd);
       f[k - 1].fd = -1;
     }
     if (f[k].fd < 0) {
+      if (!is_gone(err)) fail(self, err, NULL);
       for (size_t gone = k; gone <= i; gone++) f[gone].fd = GONE;
       return;
     }
@@ -587,7 +648,8 @@ static long open_fd_count(void) {
 static int plan_threads(int *threads, int *window, int *capacity) {
   struct rlimit limit;
   long open_now = open_fd_count();
-  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || open_now < 0) return 0;
+  if (open_now < 0) open_now = 64;  // no /proc: a generous guess (Node holds about 20)
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
   long spare = (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur > 1 << 20 ? 1 << 20 : (long)limit.rlim_cur) - open_now - 16;
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   *threads = cores < 1 ? 1 : cores > MAX_THREADS ? MAX_THREADS : (int)cores;
@@ -641,6 +703,7 @@ static void walk_tree(const walk_config *config, const plan *plan, task root, ch
     result->err = ENOMEM;
   } else {
     p.queue[p.queued++] = root;
+    claim(&p.claimed, root.dir.ino);
     pthread_mutex_init(&p.lock, NULL);
     pthread_cond_init(&p.wake, NULL);
     pthread_t ids[MAX_THREADS];
@@ -657,6 +720,7 @@ static void walk_tree(const walk_config *config, const plan *plan, task root, ch
     }
     pthread_mutex_destroy(&p.lock);
     pthread_cond_destroy(&p.wake);
+    free(p.claimed.slots);
     result->err = p.err;
     result->path = p.err_path;
   }

@@ -10,12 +10,19 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "dirent64.h"
 #include "napi_util.h"
+
+#ifndef STATX_MNT_ID
+#define STATX_MNT_ID 0x00001000U
+#endif
 
 enum { OK = 0, SYMLINK, NOT_ROOT_OWNED, WRITABLE, MISSING, NOT_DIRECTORY, FAILED };
 static const char *const REASONS[] = {"", "symlink", "not-root-owned", "writable", "missing", "not-directory", "failed"};
@@ -40,6 +47,7 @@ typedef struct {
   size_t at;          // length of the path prefix where the walk stopped
   int created;        // directories made (create)
   int64_t way_owner;  // NOT_ROOT_OWNED: the owner found; else the non-root owner accepted on the way, or -1
+  int mount_root;     // the final component is the root of a mount (it cannot be renamed or replaced)
 } resolution;
 
 static resolution stop(resolution r, int dir, int reason, int err) {
@@ -62,10 +70,26 @@ static int check_way(const struct stat *st, const resolve_options *o, resolution
   return OK;
 }
 
-// Opens `name` in `dir` (O_PATH, not following a symlink), creating it as a directory when asked and
-// missing. *made is set when this call created it: it is then handed to uid:gid, and only if what was
-// opened is still the root-owned directory just made (someone else's directory that appeared meanwhile
-// is left as it is and checked like any existing one).
+// True when the directory `fd` (opened O_RDONLY) holds nothing but "." and "..".
+static int is_empty_directory(int fd) {
+  char buf[256];
+  long n;
+  while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
+    for (long off = 0; off < n;) {
+      struct linux_dirent64 *entry = (struct linux_dirent64 *)(buf + off);
+      off += entry->d_reclen;
+      const char *name = entry->d_name;
+      if (!(name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0')))) return 0;
+    }
+  }
+  return n == 0;
+}
+
+// Opens `name` in `dir` (not following a symlink), creating it as a directory when asked and missing.
+// *made is set when this call created it: it is then handed to uid:gid, but only if what is there now
+// is still an empty root-owned directory. Where the user may write `dir`, it could have renamed one of
+// root's directories over the new one meanwhile: that one, or someone else's, is left as it is and
+// checked like any existing one.
 static int open_component(int dir, const char *name, const resolve_options *o, int *made) {
   *made = 0;
   int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
@@ -74,10 +98,11 @@ static int open_component(int dir, const char *name, const resolve_options *o, i
     if (errno != EEXIST) return -1;
     return openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
   }
-  fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return errno == ENOTDIR || errno == ELOOP ? openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC) : -1;
   struct stat st;
-  if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == 0) {
-    if (fchownat(fd, "", o->uid, o->gid, AT_EMPTY_PATH) != 0) {
+  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == 0 && is_empty_directory(fd)) {
+    if (fchown(fd, o->uid, o->gid) != 0) {
       int e = errno;
       close(fd);
       errno = e;
@@ -88,8 +113,15 @@ static int open_component(int dir, const char *name, const resolve_options *o, i
   return fd;
 }
 
+// The mount id of an open fd (statx STATX_MNT_ID, Linux 5.8+), or 0 when the kernel cannot tell.
+static uint64_t mount_id(int fd) {
+  struct statx stx;
+  if (syscall(SYS_statx, fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) != 0 || !(stx.stx_mask & STATX_MNT_ID)) return 0;
+  return stx.stx_mnt_id;
+}
+
 static resolution resolve(const char *path, const resolve_options *o) {
-  resolution r = {-1, 0, OK, 0, 0, -1};
+  resolution r = {-1, 0, OK, 0, 0, -1, 0};
   int dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (dir < 0) return stop(r, -1, FAILED, errno);
   struct stat st;
@@ -122,6 +154,10 @@ static resolution resolve(const char *path, const resolve_options *o) {
 
     int next = open_component(dir, name, o, &made);
     if (next < 0) return stop(r, dir, errno == ENOENT ? MISSING : FAILED, errno);
+    if (last) {
+      uint64_t parent = mount_id(dir), own = mount_id(next);
+      r.mount_root = parent != 0 && own != 0 && parent != own;
+    }
     close(dir);
     dir = next;
     if (fstat(dir, &st) != 0) return stop(r, dir, FAILED, errno);
@@ -136,7 +172,7 @@ static resolution resolve(const char *path, const resolve_options *o) {
 }
 
 // resolvePath(path, create, mode, uid, gid, trusted, strict)
-//   -> { fd, errno, reason, at, created, wayOwner }
+//   -> { fd, errno, reason, at, created, wayOwner, mountRoot }
 napi_value js_resolve_path(napi_env env, napi_callback_info info) {
   napi_value args[7];
   bool create, strict;
@@ -164,5 +200,6 @@ napi_value js_resolve_path(napi_env env, napi_callback_info info) {
   napi_set_named_property(env, result, "at", make_int(env, (int64_t)r.at));
   napi_set_named_property(env, result, "created", make_int(env, r.created));
   napi_set_named_property(env, result, "wayOwner", make_int(env, r.way_owner));
+  napi_set_named_property(env, result, "mountRoot", make_int(env, r.mount_root));
   return result;
 }

@@ -28,6 +28,8 @@ export interface OpenedPath {
   created: number;
   /** The non-root owner of a directory on the way, or -1. */
   wayOwner: number;
+  /** PATH is the root of a mount: nobody can rename another directory over it. */
+  mountRoot: boolean;
 }
 
 function realPathHint(path: string): string {
@@ -76,15 +78,22 @@ function resolveWith(path: string, policy: PathPolicy): Resolution {
 export function openPath(path: string, policy: PathPolicy): OpenedPath {
   const resolution = resolveWith(path, policy);
   if (resolution.fd < 0) throw describeFailure(path, policy, resolution);
-  return { fd: resolution.fd, created: resolution.created, wayOwner: resolution.wayOwner };
+  return opened(resolution);
 }
+
+const opened = (resolution: Resolution): OpenedPath => ({
+  fd: resolution.fd,
+  created: resolution.created,
+  wayOwner: resolution.wayOwner,
+  mountRoot: resolution.mountRoot === 1,
+});
 
 /** Like openPath, but a missing path gives undefined. */
 export function openIfPresent(path: string, policy: PathPolicy): OpenedPath | undefined {
   const resolution = resolveWith(path, policy);
   if (resolution.reason === 'missing') return undefined;
   if (resolution.fd < 0) throw describeFailure(path, policy, resolution);
-  return { fd: resolution.fd, created: resolution.created, wayOwner: resolution.wayOwner };
+  return opened(resolution);
 }
 
 /** Runs `use` with the opened path, closing its fd afterwards. */

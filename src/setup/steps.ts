@@ -6,7 +6,7 @@ import type { ChmodStep } from '../config.js';
 import { NodeInitError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { chownTree, errnoName, type ChownReport } from '../native.js';
-import { openIfPresent, withPath, type PathPolicy } from '../paths/open.js';
+import { openIfPresent, withPath, type OpenedPath, type PathPolicy } from '../paths/open.js';
 import { protection } from '../paths/protected.js';
 import { hasCapability, missingCapability } from '../privileges/capabilities-held.js';
 import type { Identity } from '../users/identity.js';
@@ -29,6 +29,9 @@ function refuseProtected(option: string, path: string, ownFiles: readonly string
   if (why?.rule === 'system') {
     throw new NodeInitError(`${option} ${path}: refused, ${path} is a system directory or holds one; name a dedicated data directory instead, e.g. /srv/app or /var/lib/app`);
   }
+  if (why?.rule === 'system-subtree') {
+    throw new NodeInitError(`${option} ${path}: refused, it is inside ${why.subtree}, where root's own code and configuration live; name a dedicated data directory instead, e.g. /srv/app or /var/lib/app`);
+  }
   if (why?.rule === 'own-file') {
     throw new NodeInitError(`${option} ${path}: refused, it holds ${why.file}, which node-init runs from as root; name a dedicated data directory that holds none of node-init's files`);
   }
@@ -44,10 +47,22 @@ function statAndClose(fd: number): Stats {
 }
 
 /** Checks a path that must exist when its step runs (or be made by --mkdir before). */
-function checkExisting(path: string, policy: PathPolicy, willExist: boolean, check: (stats: Stats) => void): void {
+function checkExisting(path: string, policy: PathPolicy, willExist: boolean, check: (stats: Stats, opened: OpenedPath) => void): void {
   const opened = openIfPresent(path, policy);
-  if (opened !== undefined) check(statAndClose(opened.fd));
+  if (opened !== undefined) check(statAndClose(opened.fd), opened);
   else if (!willExist) throw new NodeInitError(`${policy.option} ${path}: it does not exist; create it first (--mkdir ${path})`);
+}
+
+/**
+ * Below a directory the user owns, the user can rename one of root's directories or files over PATH
+ * (a rename within one directory needs no right on what is renamed). So PATH must then already be the
+ * user's, or be a mount root, which nobody can rename or replace.
+ */
+function refuseSwappable(option: string, path: string, stats: Stats, opened: OpenedPath, identity: Identity | undefined): void {
+  if (opened.wayOwner < 0 || identity === undefined || stats.uid === identity.uid || opened.mountRoot) return;
+  throw new NodeInitError(
+    `${option} ${path}: it belongs to uid ${stats.uid} but lies below a directory of uid ${opened.wayOwner}, who could have renamed something of root's to ${path}; give it to the user first (chown ${identity.uid} ${path}) or make the directories above it root's`,
+  );
 }
 
 // ---- --mkdir ------------------------------------------------------------------------------------
@@ -93,7 +108,10 @@ function chownTarget(path: string, stats: Stats): void {
 
 export function checkChown(path: string, identity: Identity, context: StepContext, willExist: boolean): void {
   refuseProtected('--chown', path, context.ownFiles);
-  checkExisting(path, chownPolicy(identity), willExist, (stats) => chownTarget(path, stats));
+  checkExisting(path, chownPolicy(identity), willExist, (stats, opened) => {
+    chownTarget(path, stats);
+    refuseSwappable('--chown', path, stats, opened, identity);
+  });
 }
 
 function walkFailure(path: string, report: ChownReport, held: bigint): NodeInitError {
@@ -112,9 +130,11 @@ function walkFailure(path: string, report: ChownReport, held: bigint): NodeInitE
 /** --chown: PATH and everything below on its own mount, each entry through an fd of its own. */
 export function changeOwner(path: string, identity: Identity, context: StepContext, log: Logger): void {
   const start = process.hrtime.bigint();
-  const report = withPath(path, chownPolicy(identity), ({ fd }) => {
-    chownTarget(path, fstatSync(fd));
-    return chownTree(fd, identity.uid, identity.gid, context.allowHardlinks);
+  const report = withPath(path, chownPolicy(identity), (opened) => {
+    const stats = fstatSync(opened.fd);
+    chownTarget(path, stats);
+    refuseSwappable('--chown', path, stats, opened, identity);
+    return chownTree(opened.fd, identity.uid, identity.gid, context.allowHardlinks);
   });
   if (report.errno !== 0) throw walkFailure(path, report, context.held);
   const { seen, changed, symlinks, hardlinks, mounts, devices, vanished } = report;
@@ -130,10 +150,11 @@ export function changeOwner(path: string, identity: Identity, context: StepConte
 
 const chmodPolicy = (identity: Identity | undefined): PathPolicy => ({ option: '--chmod', ...(identity === undefined ? {} : { trusted: identity.uid }) });
 
-function chmodTarget(path: string, stats: Stats, context: StepContext): void {
-  if (stats.isFile() && stats.nlink > 1 && !context.allowHardlinks) {
+function chmodTarget(path: string, stats: Stats, opened: OpenedPath, identity: Identity | undefined, context: StepContext): void {
+  if (!stats.isDirectory() && stats.nlink > 1 && !context.allowHardlinks) {
     throw new NodeInitError(`--chmod ${path}: it has ${stats.nlink} hard links, so it could be a file from outside ${path}; add --allow-hardlinks if that is intended`);
   }
+  refuseSwappable('--chmod', path, stats, opened, identity);
   if (stats.uid !== 0 && !hasCapability(context.held, 'FOWNER')) {
     throw new NodeInitError(`--chmod ${path}: it belongs to uid ${stats.uid}, and ${missingCapability('changing its mode', 'FOWNER')}`);
   }
@@ -141,14 +162,15 @@ function chmodTarget(path: string, stats: Stats, context: StepContext): void {
 
 export function checkChmod(step: ChmodStep, identity: Identity | undefined, context: StepContext, willExist: boolean): void {
   refuseProtected('--chmod', step.path, context.ownFiles);
-  checkExisting(step.path, chmodPolicy(identity), willExist, (stats) => chmodTarget(step.path, stats, context));
+  checkExisting(step.path, chmodPolicy(identity), willExist, (stats, opened) => chmodTarget(step.path, stats, opened, identity, context));
 }
 
 /** --chmod: one path. chmod(2) on /proc/self/fd/N reaches exactly the inode the walk opened. */
 export function changeMode(step: ChmodStep, identity: Identity | undefined, context: StepContext, log: Logger): void {
-  withPath(step.path, chmodPolicy(identity), ({ fd }) => {
+  withPath(step.path, chmodPolicy(identity), (opened) => {
+    const { fd } = opened;
     const stats = fstatSync(fd);
-    chmodTarget(step.path, stats, context);
+    chmodTarget(step.path, stats, opened, identity, context);
     const mode = applyMode(step.mode, stats.mode, stats.isDirectory(), process.umask());
     chmodSync(`/proc/self/fd/${fd}`, mode);
     log.info({ path: step.path, from: octal(stats.mode), to: octal(mode) }, `chmod ${step.mode.text} ${step.path}`);

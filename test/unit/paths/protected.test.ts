@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizePath, protection } from '../../../src/paths/protected.js';
 
-const OWN = ['/app/node_modules/node-init', '/usr/local/bin/node', '/usr/lib/x86_64-linux-gnu/libc.so.6'];
+const OWN = ['/app/node_modules/node-init', '/opt/node/bin/node', '/opt/node/lib/libnode.so.127'];
 
 describe('system directories and their ancestors are never a target', () => {
   it.each([
@@ -16,11 +16,31 @@ describe('system directories and their ancestors are never a target', () => {
   });
 });
 
+describe("nothing below root's code and configuration is a target", () => {
+  it.each([
+    ['/etc/nginx', '/etc'],
+    ['/etc/sudoers.d', '/etc'],
+    ['/etc/cron.d/jobs', '/etc'],
+    ['/usr/lib/x86_64-linux-gnu/security', '/usr/lib'],
+    ['/usr/local/lib/node_modules', '/usr/local/lib'],
+    ['/usr/local/bin/tools', '/usr/local/bin'],
+    ['/usr/libexec/app', '/usr/libexec'],
+    ['/lib/modules', '/lib'],
+    ['/lib64/x', '/lib64'],
+    ['/root/data', '/root'],
+    ['/boot/efi', '/boot'],
+    ['/var/lib/dpkg/info', '/var/lib/dpkg'],
+  ])('%s (inside %s)', (path, subtree) => {
+    expect(protection(path, [])).toEqual({ rule: 'system-subtree', path, subtree });
+  });
+});
+
 describe('what is below them is a data directory', () => {
   it.each([
     '/var/lib/postgresql', '/var/lib/postgresql/data', '/var/lib/redis', '/var/lib/mysql', '/var/www/html', '/var/log/app',
     '/srv/app', '/home/node', '/home/node/data', '/opt/app', '/opt/app/data', '/usr/src/app', '/usr/local/app/data',
     '/data', '/app/data', '/workspace', '/run/postgresql', '/run/redis', '/dev/shm/app', '/tmp/app', '/sys/firmware/dmi/tables/DMI',
+    '/usr/share/nginx/html', '/var/lib/docker-app', '/etcetera', '/library',
   ])('%s', (path) => {
     expect(protection(path, OWN)).toBeUndefined();
   });
@@ -32,8 +52,9 @@ describe("a tree that holds node-init's own files, or lies inside them, is never
     ['/app/node_modules', '/app/node_modules/node-init'],
     ['/app/node_modules/node-init', '/app/node_modules/node-init'],
     ['/app/node_modules/node-init/dist', '/app/node_modules/node-init'],
-    ['/usr/local/bin/node', '/usr/local/bin/node'],
-    ['/usr/lib/x86_64-linux-gnu', '/usr/lib/x86_64-linux-gnu/libc.so.6'],
+    ['/opt/node', '/opt/node/bin/node'],
+    ['/opt/node/bin/node', '/opt/node/bin/node'],
+    ['/opt/node/lib', '/opt/node/lib/libnode.so.127'],
   ])('%s holds %s', (path, file) => {
     expect(protection(path, OWN)).toEqual({ rule: 'own-file', file });
   });
