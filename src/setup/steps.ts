@@ -144,6 +144,9 @@ export function changeOwner(path: string, identity: Identity, context: StepConte
   }
   if (mounts > 0) log.warn(`--chown ${path}: left ${mounts} entr${mounts === 1 ? 'y' : 'ies'} on other mounts alone (another filesystem or a bind mount below it)`);
   if (devices > 0) log.warn(`--chown ${path}: left ${devices} device node(s) alone; node-init never gives one away`);
+  // Nothing renames entries in a data directory while its container starts, but another process
+  // sharing the volume (or one trying to steer the walk) might: what moved was not changed.
+  if (vanished > 0) log.warn(`--chown ${path}: ${vanished} entr${vanished === 1 ? 'y' : 'ies'} moved or vanished during the walk and ${vanished === 1 ? 'was' : 'were'} left as found`);
 }
 
 // ---- --chmod ------------------------------------------------------------------------------------
