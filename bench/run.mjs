@@ -8,8 +8,8 @@
 //   idle wake-ups   context switches of all the init's threads over IDLE_SECONDS, per minute
 //   chown           CHOWN_WORKLOADS: node-init --chown vs chown -Rh vs find + chown, each on a fresh copy
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -135,7 +135,8 @@ async function residentAndIdle() {
 
 /** Each tool gets a fresh copy of the same tree (copying is not timed); the result is checked. */
 function chownTrees() {
-  const work = join(BUILD, 'trees');
+  // Outside node-init's own package, which --chown refuses to touch (bench/.build is inside it).
+  const work = mkdtempSync(join(tmpdir(), 'node-init-bench-'));
   const tools = [
     { name: 'node-init --chown', argv: (dir) => [NODE_INIT, '--exec', '--user', 'nobody', '--chown', dir, '--', 'true'] },
     { name: 'chown -Rh', argv: (dir) => ['chown', '-Rh', '65534:65534', dir] },
@@ -143,9 +144,8 @@ function chownTrees() {
   ];
   const rows = [];
   for (const workload of CHOWN_WORKLOADS) {
-    execFileSync('rm', ['-rf', work]);
-    mkdirSync(work, { recursive: true });
     const template = join(work, 'template');
+    execFileSync('rm', ['-rf', template]);
     execFileSync('python3', [join(ROOT, 'bench/src/make-tree.py'), template, String(workload.entries), workload.shape]);
     const times = new Map(tools.map((tool) => [tool.name, []]));
     for (let run = 0; run < workload.runs; run++) {

@@ -3,7 +3,7 @@
 // and change is made on that inode. A directory on the way must be owned by root (or by the user the
 // step acts for, where the policy says so) and, if group or others can write it, be sticky. Failures
 // become one line naming what the user set.
-import { closeSync, realpathSync } from 'node:fs';
+import { closeSync, fstatSync, realpathSync, type Stats } from 'node:fs';
 import { NodeInitError } from '../errors.js';
 import { errnoName, resolvePath, type Resolution } from '../native.js';
 
@@ -94,6 +94,15 @@ export function openIfPresent(path: string, policy: PathPolicy): OpenedPath | un
   if (resolution.reason === 'missing') return undefined;
   if (resolution.fd < 0) throw describeFailure(path, policy, resolution);
   return opened(resolution);
+}
+
+/** The stats of an opened path; its fd is closed. */
+export function statAndClose(fd: number): Stats {
+  try {
+    return fstatSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Runs `use` with the opened path, closing its fd afterwards. */

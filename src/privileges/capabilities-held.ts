@@ -9,7 +9,9 @@ import { mainThreadCredentials } from './verify.js';
 
 export const heldCapabilities = (): bigint => mainThreadCredentials().capEff;
 
-export const hasCapability = (held: bigint, name: CapabilityName): boolean => ((held >> BigInt(capabilityNumber(name))) & 1n) === 1n;
+/** `capability`: a name (CHOWN) or a number. */
+export const hasCapability = (held: bigint, capability: CapabilityName | number): boolean =>
+  ((held >> BigInt(typeof capability === 'number' ? capability : capabilityNumber(capability))) & 1n) === 1n;
 
 export const missingCapability = (what: string, name: CapabilityName): string =>
   `${what} needs the capability ${name}, which node-init was started without (add it: docker run --cap-add ${name})`;
@@ -29,7 +31,7 @@ export function requireCapabilities(config: Config, identity: Identity | undefin
   if (identity.uid !== 0) require(held, `switching to uid ${identity.uid} (${who})`, 'SETUID');
   if (config.capabilities.length > 0) require(held, '--cap-add (limiting the bounding set)', 'SETPCAP');
   for (const cap of config.capabilities) {
-    if ((held >> BigInt(cap)) & 1n) continue;
+    if (hasCapability(held, cap)) continue;
     const name = capabilityName(cap).replace(/^CAP_/, '');
     throw new NodeInitError(`--cap-add ${name}: node-init was started without it, so it cannot keep it for the service (add it: docker run --cap-add ${name})`);
   }

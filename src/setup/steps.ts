@@ -1,12 +1,12 @@
 // The root-only setup steps. Each path is reached by the addon's walk (src/paths/open.ts) and its rules
 // are checked on the opened inode: once before any step acts (check*), and again when acting, on the
 // fd the step then acts through, so nothing changed meanwhile can redirect it.
-import { closeSync, chmodSync, fstatSync, type Stats } from 'node:fs';
+import { chmodSync, fstatSync, type Stats } from 'node:fs';
 import type { ChmodStep } from '../config.js';
 import { NodeInitError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { chownTree, errnoName, type ChownReport } from '../native.js';
-import { openIfPresent, withPath, type OpenedPath, type PathPolicy } from '../paths/open.js';
+import { openIfPresent, statAndClose, withPath, type OpenedPath, type PathPolicy } from '../paths/open.js';
 import { protection } from '../paths/protected.js';
 import { hasCapability, missingCapability } from '../privileges/capabilities-held.js';
 import type { Identity } from '../users/identity.js';
@@ -34,15 +34,6 @@ function refuseProtected(option: string, path: string, ownFiles: readonly string
   }
   if (why?.rule === 'own-file') {
     throw new NodeInitError(`${option} ${path}: refused, it holds ${why.file}, which node-init runs from as root; name a dedicated data directory that holds none of node-init's files`);
-  }
-}
-
-/** Stats of an opened path, closing its fd. */
-function statAndClose(fd: number): Stats {
-  try {
-    return fstatSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }
 

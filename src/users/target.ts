@@ -1,9 +1,8 @@
 // Who the service runs as, complete (uid, gid, every group, HOME, name) before any setup step acts:
 // --user or the owner of --user-from, --group-add, and the groups owning --socket-group sockets.
-import { closeSync, fstatSync, type Stats } from 'node:fs';
 import { NodeInitError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { openIfPresent, openPath } from '../paths/open.js';
+import { openIfPresent, openPath, statAndClose } from '../paths/open.js';
 import { loadUserDatabase } from './database.js';
 import type { Identity } from './identity.js';
 import { resolveIdentity, resolveOwner } from './resolve.js';
@@ -15,21 +14,13 @@ export interface TargetSettings {
   socketGroups: readonly string[];
 }
 
-function statOf(fd: number): Stats {
-  try {
-    return fstatSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
  * --user-from PATH: its owner. PATH is reached like a setup step's (no symlink; directories on the way
  * root's, or the owner's own); an owner uid 0 or group 0 would hand root's power to the service.
  */
 function ownerOf(path: string): { uid: number; gid: number } {
   const opened = openPath(path, { option: '--user-from', trusted: 'one' });
-  const stats = statOf(opened.fd);
+  const stats = statAndClose(opened.fd);
   if (opened.wayOwner >= 0 && opened.wayOwner !== stats.uid) {
     throw new NodeInitError(
       `--user-from ${path}: a directory on the way belongs to uid ${opened.wayOwner}, and ${path} to uid ${stats.uid}; the first could swap what the second owns, so name a path below directories root or uid ${stats.uid} own`,
@@ -52,7 +43,7 @@ function socketGroup(path: string, identity: Identity, log: Logger): number | un
     log.warn(`--socket-group ${path}: not there; no group added`);
     return undefined;
   }
-  const stats = statOf(opened.fd);
+  const stats = statAndClose(opened.fd);
   if (!stats.isSocket()) throw new NodeInitError(`--socket-group ${path}: it is not a socket; name the socket whose group the service needs, e.g. /run/docker.sock`);
   if (stats.gid === 0 && identity.gid !== 0 && !identity.groups.includes(0)) {
     throw new NodeInitError(`--socket-group ${path}: the socket belongs to group 0 (root); node-init adds group 0 only when you name it too (--group-add 0)`);
