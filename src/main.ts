@@ -64,9 +64,12 @@ function becomeUser(config: Config, log: Logger): Environment {
   } else {
     refuseIoUring(config.ioUringRequested);
   }
-  const held = heldCapabilities();
-  requireCapabilities(config, target, held);
-  runSetup(config.setup, target, held, config.configFile, log);
+  // Without a user only --chmod can act (the others need one): otherwise there is nothing to check.
+  if (target !== undefined || config.setup.chmod.length > 0) {
+    const held = heldCapabilities();
+    requireCapabilities(config, target, held);
+    runSetup(config.setup, target, held, config.configFile, log);
+  }
   if (target === undefined) return config.environment;
   const threads = dropPrivileges(target, config.capabilities);
   log.debug({ threads }, 'verified the new ids and capabilities in every thread');
