@@ -100,8 +100,11 @@ describe('reaping, node-init as PID 1', () => {
   });
 
   it('node-init keeps no mount busy (cwd /) and closes the inherited fds it passed on', async () => {
-    // As root, so that the service may look into PID 1; fd 5 is inherited through the launcher.
-    const script = 'readlink /proc/1/cwd; ls /proc/1/fd | sort -n | tr "\\n" " "';
+    // As root, so that the service may look into PID 1; fd 5 is inherited through the launcher. PID 1
+    // does both right after it starts the service (a start race the native PID 1 of issue 12 removes),
+    // so the service looks for the steady state, for up to 5 s.
+    const settled = '[ "$(readlink /proc/1/cwd)" = / ] && ! ls /proc/1/fd | grep -qx 5';
+    const script = `for i in $(seq 50); do ${settled} && break; sleep 0.1; done; readlink /proc/1/cwd; ls /proc/1/fd | sort -n | tr "\\n" " "`;
     const result = await run(['python3', join(FIXTURES, 'with-fds.py'), '5', ...asPid1(['--', 'sh', '-c', script])], { cwd: tempDir() });
     const [cwd, fds] = result.stdout.split('\n');
     expect(cwd).toBe('/');
