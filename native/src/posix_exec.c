@@ -39,6 +39,7 @@
 #include "dirent64.h"
 #include "napi_util.h"
 #include "paths.h"
+#include "process.h"
 
 // O_NONBLOCK of fds 0-2 when this module loaded, before Node or node-init could change it.
 static int stdio_status_flags[3] = {-1, -1, -1};
@@ -95,24 +96,6 @@ static void record_start_state(void) {
 
 // ---- the clean process a service starts in -------------------------------------------------------
 
-// All of this is async-signal-safe: it runs right before execve, in node-init itself (exec mode) or in
-// a child forked from the multithreaded node-init (supervise mode).
-static void reset_signal_dispositions(void) {
-  struct sigaction dfl;
-  memset(&dfl, 0, sizeof dfl);
-  dfl.sa_handler = SIG_DFL;
-  sigemptyset(&dfl.sa_mask);
-  for (int sig = 1; sig < NSIG; sig++) {
-    if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &dfl, NULL);  // glibc's own 32/33 fail harmlessly
-  }
-}
-
-static void clear_signal_mask(void) {
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
 static void prepare_fds_for_exec(void) {
   for (int fd = 0; fd < 3; fd++) {
     int fd_flags = fcntl(fd, F_GETFD);
@@ -130,28 +113,6 @@ static void prepare_process_for_exec(void) {
   prepare_fds_for_exec();
   clear_signal_mask();
 }
-
-// Unlinks this process from its controlling terminal, if any. Used when the terminal belongs to a
-// session node-init does not lead (started from someone's shell): TIOCSTI works only on the caller's
-// controlling terminal (or with CAP_SYS_ADMIN), so the service can then no longer push input into a
-// terminal that a more privileged process reads (gosu issue #37). A non-leader's TIOCNOTTY sends no
-// signal to anyone. Returns errno; 0 also when there was no controlling terminal.
-// Async-signal-safe: it also runs in a child forked from the multithreaded node-init.
-static int leave_controlling_terminal(void) {
-  for (int fd = 0; fd < 3; fd++) {
-    if (ioctl(fd, TIOCNOTTY) == 0) return 0;  // ENOTTY: not a terminal, or not the controlling one
-  }
-  // With stdio redirected the controlling terminal is still there, reachable as /dev/tty.
-  int tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (tty < 0) return errno == ENXIO ? 0 : errno;  // ENXIO: no controlling terminal
-  int rc = ioctl(tty, TIOCNOTTY) == 0 ? 0 : errno;
-  close(tty);
-  return rc;
-}
-
-// The leader of a session owns its controlling terminal (PID 1 of `docker run -it`): its service keeps
-// it, with job control.
-static bool leads_session(void) { return getsid(0) == getpid(); }
 
 // ---- N-API plumbing ------------------------------------------------------------------------------
 
@@ -596,14 +557,7 @@ static napi_value js_wait_events(napi_env env, napi_callback_info info) {
 // node-init's own group: ignored meanwhile.
 static napi_value js_detach_terminal(napi_env env, napi_callback_info info) {
   (void)info;
-  if (!leads_session() || !isatty(STDIN_FILENO) || tcgetsid(STDIN_FILENO) != getpid()) return make_int(env, ENOTTY);
-  struct sigaction ignore, old_hup;
-  memset(&ignore, 0, sizeof ignore);
-  ignore.sa_handler = SIG_IGN;
-  sigaction(SIGHUP, &ignore, &old_hup);
-  int rc = ioctl(STDIN_FILENO, TIOCNOTTY) == 0 ? 0 : errno;
-  sigaction(SIGHUP, &old_hup, NULL);
-  return make_int(env, rc);
+  return make_int(env, give_up_own_terminal());
 }
 
 static napi_value js_set_child_subreaper(napi_env env, napi_callback_info info) {

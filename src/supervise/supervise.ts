@@ -1,5 +1,7 @@
 // Supervise mode, the life of PID 1: spawn the service, forward signals, reap every child, and when the
-// service ends (or node-init is told to stop), stop what is left: TERM, then KILL after the grace period.
+// service has ended, stop what is left: TERM, then KILL after the grace period. Stopping the service
+// itself follows the runtime's clock: SIGTERM is forwarded like any signal and node-init never kills the
+// service on a timer of its own (docker stop -t, Kubernetes' terminationGracePeriodSeconds decide).
 // node-init has already dropped its privileges: no root process remains.
 import { closeSync } from 'node:fs';
 import { constants } from 'node:os';
@@ -71,11 +73,6 @@ export function supervise(service: ServiceSpec, settings: SuperviseSettings, log
   let deadline: number | undefined;
   let killed = false;
 
-  const beginShutdown = (why: string): void => {
-    if (deadline !== undefined) return;
-    deadline = Date.now() + settings.gracePeriodMs;
-    log.info({ gracePeriodMs: settings.gracePeriodMs }, `${why}: stopping, SIGKILL for what is left after the grace period`);
-  };
 
   const debug = log.isEnabled('debug');
   const info = log.isEnabled('info');
@@ -83,7 +80,6 @@ export function supervise(service: ServiceSpec, settings: SuperviseSettings, log
   const onSignal = (received: number): void => {
     if (received === SIGCHLD) return;
     const signal = rewrite(received);
-    if (received === SIGTERM) beginShutdown('received SIGTERM');
     if (signal === 0) {
       if (debug) log.debug(`dropped ${signalName(received)}`);
       return;
@@ -110,7 +106,7 @@ export function supervise(service: ServiceSpec, settings: SuperviseSettings, log
       }
       exitCode = code >= 0 ? code : 128 + signal;
       log.info({ pid, exitCode }, `the service ended (${how()})`);
-      beginShutdown('the service ended');
+      deadline = Date.now() + settings.gracePeriodMs;
       const term = rewrite(SIGTERM);
       if (term !== 0 && !events.noChildren) log.info(`sent ${signalName(term)} to ${everyoneLeft(term)} remaining process(es)`);
     }

@@ -1,6 +1,7 @@
-// Before any test: the tools the tests need, and a bundle and addon built from the current sources.
+// Before any test: the tools the tests need, and a bundle, addon and PID 1 program built from the current
+// sources.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 export default function setup(): void {
@@ -9,6 +10,11 @@ export default function setup(): void {
     execFileSync(command, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
   };
   run('sh', ['scripts/test-deps.sh']);
-  if (!existsSync(join(root, 'native/build/Release/posix_exec.node'))) run('npm', ['run', '--prefix', 'native', 'install']);
+  if (!existsSync(join(root, 'native/build/Release/posix_exec.node')) || !existsSync(join(root, 'native/build/Release/node-init'))) {
+    run('npm', ['run', '--prefix', 'native', 'install']);
+  }
   run('node', ['scripts/bundle.mjs']);
+  // bin/node-init is the PID 1 program built with the addon (npm run build does the same).
+  mkdirSync(join(root, 'bin'), { recursive: true });
+  copyFileSync(join(root, 'native/build/Release/node-init'), join(root, 'bin/node-init'));
 }

@@ -1,0 +1,184 @@
+// See service.h. PID 1 is single-threaded, so the child may allocate and call anything before execve.
+#include "service.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../process.h"
+#include "log.h"
+
+extern char **environ;
+
+// What execvp(3) uses when PATH is unset.
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+// Why the child could not become the service, sent to PID 1 through a close-on-exec pipe.
+typedef struct {
+  enum { NOT_FOUND = 1, NOT_EXECUTABLE, EXEC_FAILED, SETUP_FAILED } kind;
+  int err;
+  char path[PATH_MAX];
+} failure;
+
+static void report(int fd, int kind, int err, const char *path) {
+  failure f;
+  memset(&f, 0, sizeof f);
+  f.kind = kind;
+  f.err = err;
+  snprintf(f.path, sizeof f.path, "%s", path);
+  ssize_t ignored = write(fd, &f, sizeof f);
+  (void)ignored;
+  _exit(127);
+}
+
+// The lookup node-init's TypeScript does (src/exec/lookpath.ts): a name with a "/" as it is; otherwise
+// the first regular, executable file on PATH, directories skipped. Never returns.
+static void exec_command(char **argv, int report_fd) {
+  const char *name = argv[0];
+  if (strchr(name, '/')) {
+    execve(name, argv, environ);
+    report(report_fd, EXEC_FAILED, errno, name);
+  }
+  const char *path = getenv("PATH");
+  if (path == NULL) path = DEFAULT_PATH;
+  char candidate[PATH_MAX], denied[PATH_MAX] = "";
+  for (const char *entry = path;; entry++) {
+    const char *end = strchrnul(entry, ':');
+    int length = (int)(end - entry);
+    if (snprintf(candidate, sizeof candidate, "%.*s/%s", length ? length : 1, length ? entry : ".", name) < (int)sizeof candidate) {
+      struct stat st;
+      if (stat(candidate, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        if (S_ISREG(st.st_mode) && access(candidate, X_OK) == 0) {
+          execve(candidate, argv, environ);
+          report(report_fd, EXEC_FAILED, errno, candidate);
+        }
+        if (!denied[0]) snprintf(denied, sizeof denied, "%s", candidate);
+      }
+    }
+    if (*end == '\0') break;
+    entry = end;
+  }
+  report(report_fd, denied[0] ? NOT_EXECUTABLE : NOT_FOUND, 0, denied);
+}
+
+// What shells and tini say for an execve that failed (as src/exec/exec.ts does).
+static const char *exec_error_text(int err) {
+  switch (err) {
+    case ENOENT: return "no such file, or its interpreter is missing";
+    case EACCES: return "permission denied";
+    case ENOEXEC: return "not an executable format";
+    case EISDIR: return "is a directory";
+    case ETXTBSY: return "text file busy";
+    case E2BIG: return "E2BIG";
+    case ENOMEM: return "ENOMEM";
+    case ELOOP: return "ELOOP";
+    case ENAMETOOLONG: return "ENAMETOOLONG";
+    case ENOTDIR: return "ENOTDIR";
+    case EPERM: return "EPERM";
+    default: return NULL;
+  }
+}
+
+static int report_failure(const char *name, const failure *f) {
+  switch (f->kind) {
+    case NOT_FOUND:
+      log_line(LOG_ERROR, "%s: command not found", name);
+      return 127;
+    case NOT_EXECUTABLE:
+      log_line(LOG_ERROR, "%s: permission denied (%s is not an executable file for this user)", name, f->path);
+      return 126;
+    case EXEC_FAILED: {
+      const char *text = exec_error_text(f->err);
+      if (text) log_line(LOG_ERROR, "%s: cannot execute: %s", name, text);
+      else log_line(LOG_ERROR, "%s: cannot execute: errno %d", name, f->err);
+      return f->err == ENOENT ? 127 : 126;
+    }
+    default:
+      log_line(LOG_ERROR, "the service could not be started (%s: errno %d)", f->path, f->err);
+      return 125;
+  }
+}
+
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+
+// Closes every fd >= 3 but `keep_a` and `keep_b`.
+static void close_all_but(int keep_a, int keep_b) {
+  int low = keep_a < keep_b ? keep_a : keep_b, high = keep_a < keep_b ? keep_b : keep_a;
+  if (syscall(SYS_close_range, 3, low - 1, 0) == 0 && syscall(SYS_close_range, low + 1, high - 1, 0) == 0 &&
+      syscall(SYS_close_range, high + 1, ~0U, 0) == 0) {
+    return;
+  }
+  DIR *dir = opendir("/proc/self/fd");  // Linux before 5.9
+  if (dir == NULL) return;
+  int self = dirfd(dir);
+  struct dirent *entry;
+  while ((entry = readdir(dir)) != NULL) {
+    int fd = atoi(entry->d_name);
+    if (fd >= 3 && fd != self && fd != keep_a && fd != keep_b) close(fd);
+  }
+  closedir(dir);
+}
+
+pid_t start_service(const service_spec *spec, int *exit_code) {
+  int here = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (chdir("/") != 0) log_line(LOG_WARN, "cannot leave the working directory for /: errno %d", errno);
+  int go[2], outcome[2];
+  if (pipe2(go, O_CLOEXEC) != 0 || pipe2(outcome, O_CLOEXEC) != 0) {
+    log_line(LOG_ERROR, "cannot start the service: pipe: errno %d", errno);
+    *exit_code = 125;
+    return -1;
+  }
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(go[1]);
+    close(outcome[0]);
+    reset_signal_dispositions();
+    if (spec->new_session) {
+      setsid();
+      if (spec->take_terminal) ioctl(STDIN_FILENO, TIOCSCTTY, 0);  // fails harmlessly without a free terminal
+    }
+    if (here >= 0 && fchdir(here) != 0) report(outcome[1], SETUP_FAILED, errno, "fchdir");
+    char ready;
+    if (read(go[0], &ready, 1) != 1) _exit(125);  // PID 1 went away
+    clear_signal_mask();
+    exec_command(spec->argv, outcome[1]);
+  }
+  int fork_errno = errno;
+  if (here >= 0) close(here);
+  close(go[0]);
+  close(outcome[1]);
+  if (pid < 0) {
+    log_line(LOG_ERROR, "cannot start the service: fork: errno %d", fork_errno);
+    *exit_code = 125;
+    close(go[1]);
+    close(outcome[0]);
+    return -1;
+  }
+  // The fds PID 1 inherited now live on in the service only: PID 1 holds none (a pipe's write end
+  // would keep its reader waiting).
+  close_all_but(go[1], outcome[0]);
+  ssize_t ignored = write(go[1], "g", 1);
+  (void)ignored;
+  close(go[1]);
+  failure f;
+  ssize_t n;
+  do n = read(outcome[0], &f, sizeof f);
+  while (n < 0 && errno == EINTR);
+  close(outcome[0]);
+  if (n != (ssize_t)sizeof f) return pid;  // the exec closed the pipe: the service runs
+  waitpid(pid, NULL, 0);
+  *exit_code = report_failure(spec->argv[0], &f);
+  return -1;
+}

@@ -1,0 +1,15 @@
+// Starting the service from PID 1: fork, a clean start, the PATH lookup, exec.
+#pragma once
+#include <sys/types.h>
+
+typedef struct {
+  char **argv;        // the command; argv[0] is looked up on the environment's PATH
+  int new_session;    // the service leads a session of its own (signals then go to its whole group)
+  int take_terminal;  // with new_session: fd 0, given up by node-init, becomes its controlling terminal
+} service_spec;
+
+// Starts the service and returns its pid. When it cannot be started, logs one line and returns -1 with
+// node-init's exit code in *exit_code (127 not found, 126 cannot execute, 125 node-init's own failure).
+// Before the service can look, PID 1 has left its working directory (it never keeps a mount busy) and
+// closed every fd it passed on: the service starts in PID 1's former working directory with them.
+pid_t start_service(const service_spec *spec, int *exit_code);
