@@ -1,0 +1,169 @@
+// Issue 12, first slice: bin/node-init is a small native program. With nothing to plan (no option, no
+// NODE_INIT_* variable) it supervises the command itself, without Node; anything else goes to Node,
+// which it finds only where root alone can write. Real PID 1 in a PID namespace throughout.
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { asPid1, childOf, FIXTURES, NODE_INIT, ROOT, run, sandbox, sleep, start, tempDir } from './helpers/run.js';
+
+const S = constants.signals;
+const REPORTER = join(FIXTURES, 'signal-reporter.py');
+const SIGRTMIN = 34;
+const SIGRTMAX = 64;
+
+/** Waits until `pid` runs node-init's own program (after the exec, not unshare's code before it). */
+async function runningNodeInit(pid: number): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    try {
+      if (readlinkSync(`/proc/${pid}/exe`).endsWith('/bin/node-init')) return;
+    } catch {
+      // not there yet
+    }
+    await sleep(2);
+  }
+  throw new Error(`${pid} never ran node-init`);
+}
+
+describe('nothing to plan: node-init -- COMMAND is supervised without Node', () => {
+  it('PID 1 is node-init\'s own program, not node', async () => {
+    const result = await run(asPid1(['--', 'sh', '-c', 'readlink /proc/1/exe; grep -c . /proc/1/maps']));
+    const [exe] = result.stdout.split('\n');
+    expect(exe).toBe(join(ROOT, 'bin/node-init'));
+    expect(result.stdout).not.toContain('/node\n');
+  });
+
+  it.each([
+    ['an option', ['-v', '--'], {}],
+    ['a NODE_INIT_* variable', ['--'], { NODE_INIT_LOG_LEVEL: 'warn' }],
+  ])('with %s, Node plans (and supervises, until the planner protocol lands)', async (_, args, env) => {
+    const result = await run(asPid1([...args, 'sh', '-c', 'readlink /proc/1/exe']), { env });
+    expect(result.stdout.trim()).toMatch(/\/node$/);
+  });
+
+  it('every signal 1–31 but KILL, STOP and CHLD, and SIGRTMIN…SIGRTMAX, reaches the service', async () => {
+    const started = start(asPid1(['--', 'python3', REPORTER, 'main', '--all', '--exit-on-term']));
+    await started.waitFor('main ready');
+    const init = await childOf(started.pid);
+    const signals = [...Array.from({ length: 31 }, (_, i) => i + 1).filter((n) => ![S.SIGKILL, S.SIGSTOP, S.SIGCHLD, S.SIGTERM, S.SIGTSTP, S.SIGTTIN, S.SIGTTOU].includes(n)), ...Array.from({ length: SIGRTMAX - SIGRTMIN + 1 }, (_, i) => SIGRTMIN + i)];
+    for (const signal of signals) {
+      process.kill(init, signal);
+      await started.waitFor(`main got ${signal}`);
+    }
+    process.kill(init, S.SIGTERM);
+    const result = await started.done;
+    expect(result.stdout).toContain(`main got ${S.SIGTERM}`);
+    expect(result.code).toBe(0);
+  });
+
+  it('a SIGTERM sent 5–300 ms after PID 1 starts is never lost (200 tries)', async () => {
+    const codes = new Map<number | null, number>();
+    for (let i = 0; i < 200; i++) {
+      const started = start(asPid1(['--', 'sleep', '1000']), { timeoutMs: 20_000 });
+      const init = await childOf(started.pid);
+      await runningNodeInit(init);
+      await sleep(5 + Math.random() * 295);
+      process.kill(init, S.SIGTERM);
+      const { code } = await started.done;
+      codes.set(code, (codes.get(code) ?? 0) + 1);
+    }
+    // Either forwarded to `sleep` (which dies of it) or, before it started, held until it did: 143.
+    expect([...codes]).toEqual([[143, 200]]);
+  }, 240_000);
+
+  it('the service gets the environment and the fds PID 1 was given, byte for byte', async () => {
+    // LC_CTYPE set: python3 (with-fds.py) would otherwise add one to the environment itself (PEP 538).
+    const env = { NODE_OPTIONS: '--require /nonexistent.js', UV_USE_IO_URING: '1', ODD: 'a\nb "c" $d \\e', EMPTY: '', LC_CTYPE: 'C.UTF-8' };
+    const script = 'cat /proc/self/environ; printf "\\0--fds--"; ls /proc/self/fd | sort -n | tr "\\n" " "';
+    const result = await run(['python3', join(FIXTURES, 'with-fds.py'), '5,7', ...asPid1(['--', 'sh', '-c', script])], { env, cleanEnv: true });
+    const [environ, fds] = result.stdout.split('\0--fds--');
+    const given = Object.entries(env).map(([name, value]) => `${name}=${value}`);
+    expect(environ!.split('\0').filter((entry) => entry !== '' && !entry.startsWith('PWD=')).sort()).toEqual(given.sort());
+    expect(fds!.trim().split(' ').map(Number)).toEqual(expect.arrayContaining([5, 7]));
+  });
+
+  it('before the service can look, PID 1 has left its working directory and closed the fds it passed on', async () => {
+    // The service looks at once: with Node as PID 1 this raced (supervise.test.ts waits for it there).
+    const script = 'readlink /proc/1/cwd; ls /proc/1/fd | sort -n | tr "\\n" " "; echo; pwd';
+    const dir = tempDir();
+    const result = await run(['python3', join(FIXTURES, 'with-fds.py'), '5', ...asPid1(['--', 'sh', '-c', script])], { cwd: dir });
+    const [cwd, fds, servicePwd] = result.stdout.split('\n');
+    expect(cwd).toBe('/');
+    expect(fds!.trim().split(' ').map(Number)).toEqual([0, 1, 2]);
+    expect(servicePwd).toBe(dir); // the service itself starts where node-init was started
+  });
+
+  it.each([
+    [['no-such-command'], 127, 'no-such-command: command not found'],
+    [[join(FIXTURES, 'record-uid.js')], 126, 'record-uid.js: cannot execute: permission denied'],
+    [['/nonexistent/x'], 127, '/nonexistent/x: cannot execute: no such file, or its interpreter is missing'],
+  ])('%j: exit %i and one line, as in the TypeScript', async (command, code, message) => {
+    const result = await run(asPid1(['--', ...command]));
+    expect(result.code).toBe(code);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'error', name: 'node-init', msg: expect.stringContaining(message) });
+  });
+});
+
+describe('the node that plans is one only root could have put there', () => {
+  /** A PATH directory the service user can write, holding a planted `node` that leaves a mark. */
+  function planted(): { dir: string; mark: string } {
+    const dir = tempDir();
+    chmodSync(dir, 0o755);
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    chownSync(bin, 65534, 65534);
+    const mark = join(dir, 'ran-as-root');
+    writeFileSync(join(bin, 'node'), `#!/bin/sh\ntouch ${mark}\nexit 1\n`, { mode: 0o755 });
+    return { dir: bin, mark };
+  }
+
+  it('a node planted in a PATH directory the service can write is never run as root', async () => {
+    const { dir, mark } = planted();
+    const result = await run([NODE_INIT, '--exec', '--user', 'nobody', '--', 'id', '-u'], { env: { PATH: `${dir}:${process.env.PATH}` } });
+    expect(result.stdout).toBe('65534\n');
+    expect(existsSync(mark)).toBe(false);
+  });
+
+  it('nor through an empty PATH entry in a working directory the service owns', async () => {
+    const { dir, mark } = planted();
+    const result = await run([NODE_INIT, '--exec', '--user', 'nobody', '--', 'id', '-u'], { env: { PATH: `:${process.env.PATH}` }, cwd: dir });
+    expect(result.stdout).toBe('65534\n');
+    expect(existsSync(mark)).toBe(false);
+  });
+
+  it('node-init\'s own files writable by another user are refused as root, in one line', async () => {
+    // A copy of the package the service user owns (e.g. installed by `npm install` as that user).
+    const copy = join(tempDir(), 'pkg');
+    mkdirSync(join(copy, 'bin'), { recursive: true });
+    mkdirSync(join(copy, 'dist'));
+    copyFileSync(NODE_INIT, join(copy, 'bin/node-init'));
+    chmodSync(join(copy, 'bin/node-init'), 0o755);
+    copyFileSync(join(ROOT, 'dist/node-init.js'), join(copy, 'dist/node-init.js'));
+    symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+    chmodSync(join(copy, '..'), 0o755);
+    chownSync(join(copy, 'dist'), 65534, 65534);
+    const result = await run([join(copy, 'bin/node-init'), '--exec', '--user', 'nobody', '--', 'true']);
+    expect(result.code).toBe(125);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(result.stderr)).toMatchObject({
+      level: 'error',
+      msg: `refusing to run ${copy}/dist/node-init.js as root: ${copy}/dist belongs to uid 65534; install node-init where only root can write (npm install -g, or COPY it as root)`,
+    });
+  });
+});
+
+describe('no shell needed', () => {
+  it('runs with no /bin/sh at all, plain and planned (a distroless image)', async () => {
+    // In a private root: the shell is hidden under an empty file, then the script execs node-init.
+    const script = `
+      mount --bind /dev/null /usr/bin/dash && mount --bind /dev/null /usr/bin/bash
+      /bin/sh -c true 2>/dev/null && echo "a shell is still there" >&2
+      $NODE_INIT -- /usr/bin/id -u
+      exec $NODE_INIT --exec --user nobody -- /usr/bin/id -u`;
+    const result = await sandbox(script);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('0\n65534\n');
+  });
+});
