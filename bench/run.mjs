@@ -1,5 +1,7 @@
 // Side-by-side benchmarks: node-init and its peers (tini, dumb-init, catatonit, gosu) on the same work,
 // in the same run. Writes bench/results.json and BENCHMARKS.md. Run as root: `npm run bench`.
+// `npm run bench -- --only startup,forwarding` re-runs those sections (every tool of a section always
+// runs together) and keeps the others' last results; each section says when it was measured.
 //
 //   start-up        run /bin/true through the tool (median of RUNS)
 //   forwarding      SIGTERM from outside to the service, through the init (median and p99 of SIGNALS)
@@ -47,8 +49,11 @@ const version = (argv) => {
 
 /** How each init runs CMD... when it is not PID 1 (pid1: false) or is (pid1: true). */
 const INITS = [
-  { name: 'node-init', argv: (cmd) => [NODE_INIT, '--grace-period', '3600', '--', ...cmd], version: () => version([NODE_INIT, '--version']) },
-  { name: 'node-init --user nobody', argv: (cmd) => [NODE_INIT, '--grace-period', '3600', '--user', 'nobody', '--', ...cmd], version: () => '' },
+  // Nothing to plan: the native PID 1 supervises alone. With any option, Node does (issue 12's next step
+  // makes Node a short-lived planner there too).
+  { name: 'node-init -- CMD (native)', argv: (cmd) => [NODE_INIT, '--', ...cmd], version: () => version([NODE_INIT, '--version']) },
+  { name: 'node-init --grace-period 3600 -- CMD (Node)', argv: (cmd) => [NODE_INIT, '--grace-period', '3600', '--', ...cmd], version: () => '' },
+  { name: 'node-init --user nobody -- CMD (Node)', argv: (cmd) => [NODE_INIT, '--grace-period', '3600', '--user', 'nobody', '--', ...cmd], version: () => '' },
   { name: 'tini', argv: (cmd, pid1) => ['tini', ...(pid1 ? [] : ['-s']), '--', ...cmd], version: () => version(['tini', '--version']) },
   { name: 'dumb-init', argv: (cmd) => ['dumb-init', ...cmd], version: () => version(['dumb-init', '--version']) },
   { name: 'catatonit', argv: (cmd) => ['catatonit', '--', ...cmd], version: () => version(['catatonit', '--version']) },
@@ -177,30 +182,31 @@ function markdown(results, command) {
     for (const row of rows) lines.push(`| ${row.join(' | ')} |`);
     lines.push('');
   };
-  lines.push('# Benchmarks', '', `Made by \`${command}\` on ${results.date} (${results.machine}).`,
+  lines.push('# Benchmarks', '', `Made by \`${command}\` on ${results.date} (${results.machine}); each section says when it was measured (sections not re-run keep the figures of the run they name).`,
     'Every tool ran on the same machine, in the same run, on the same work. Ratios are against the best peer (not node-init).', '');
   lines.push('Versions:', ...results.versions.map((v) => `- ${v}`), '');
 
   const s = results.startup;
   const peerStart = fastestPeer(s.filter((row) => !row.name.startsWith('(')), 'ms');
-  lines.push(`## Start-up: run \`/bin/true\` (median of ${RUNS})`, '');
+  const when = (section) => ` (measured ${results.dates?.[section] ?? results.date})`;
+  lines.push(`## Start-up: run \`/bin/true\` (median of ${RUNS})${when('startup')}`, '');
   t(['tool', 'ms', 'vs best peer'], s.map((row) => [row.name, row.ms.toFixed(1), row.name.startsWith('(') ? '' : ratio(row.ms, peerStart)]));
 
   const f = results.forwarding;
-  lines.push(`## SIGTERM forwarding latency (${SIGNALS} signals, kill() to the service's sigwaitinfo())`, '');
+  lines.push(`## SIGTERM forwarding latency (${SIGNALS} signals, kill() to the service's sigwaitinfo())${when('forwarding')}`, '');
   t(['init', 'median µs', 'p99 µs', 'median vs best peer'], f.map((row) => [row.name, row.medianUs.toFixed(0), row.p99Us.toFixed(0), ratio(row.medianUs, fastestPeer(f, 'medianUs'))]));
 
   const r = results.reaping;
-  lines.push(`## Reaping ${ORPHANS} orphans handed over at once (init as PID 1)`, '');
+  lines.push(`## Reaping ${ORPHANS} orphans handed over at once (init as PID 1)${when('reaping')}`, '');
   t(['init', 'ms until none left', 'zombies left', 'vs best peer'], r.map((row) => [row.name, row.ms.toFixed(0), String(row.zombiesLeft), ratio(row.ms, fastestPeer(r, 'ms'))]));
 
   const m = results.resident;
-  lines.push(`## Resident cost while supervising \`sleep\` (PID 1), and wake-ups over ${IDLE_SECONDS} s idle`, '');
+  lines.push(`## Resident cost while supervising \`sleep\` (PID 1), and wake-ups over ${IDLE_SECONDS} s idle${when('resident')}`, '');
   t(['init', 'VmRSS kB', 'RssAnon kB', 'RssFile kB', 'threads', 'wake-ups/min', 'VmRSS vs best peer', 'RssAnon vs best peer'],
     m.map((row) => [row.name, row.vmRssKb, row.rssAnonKb, row.rssFileKb, row.threads, row.wakeupsPerMinute, ratio(row.vmRssKb, fastestPeer(m, 'vmRssKb')), ratio(row.rssAnonKb, fastestPeer(m, 'rssAnonKb'))].map(String)));
   lines.push(results.notes, '');
 
-  lines.push('## --chown, start-up included (median; each tool on a fresh copy of the same tree)', '');
+  lines.push(`## --chown, start-up included (median; each tool on a fresh copy of the same tree)${when('chown')}`, '');
   t(['tree', 'runs', 'node-init ms', 'chown -Rh ms', 'find + chown -h ms', 'vs chown -Rh', 'vs find + chown'],
     results.chown.map((row) => {
       const ours = row.ms['node-init --chown'];
@@ -214,7 +220,9 @@ function markdown(results, command) {
   return lines.join('\n');
 }
 
-const NOTES = `What node-init's resident cost is: a Node process. RssFile is the \`node\` binary's own pages
+const NOTES = `The native row is node-init's PID 1 program alone (nothing to plan: no option, no NODE_INIT_*). With an
+option node-init is still a Node process as PID 1, until the planner protocol (issue 12) makes Node a
+short-lived child there too. What that Node row's resident cost is: a Node process. RssFile is the \`node\` binary's own pages
 (shared with the page cache and with any other Node process on the machine, such as a Node service);
 RssAnon is V8's heap and Node's own allocations: an idle \`node -e\` started the same way holds 5.2 MB
 here, so node-init's own code and the addon add about 1.3 MB (pino loads only when a line is logged). bin/node-init starts Node with \`--v8-pool-size=1\`, which takes it from 7 threads to
@@ -230,22 +238,35 @@ batches of a large directory's names. chown -Rh changes every entry by name with
 and unsafe: a swap between its walk and its change redirects it); find + chown stats every entry and
 changes the differing ones by path.`;
 
+const SECTIONS = { startup, forwarding, reaping, resident: residentAndIdle, chown: chownTrees };
+
 async function main() {
   if (process.getuid() !== 0) throw new Error('run the benchmarks as root (they use PID namespaces)');
+  const at = process.argv.indexOf('--only');
+  const only = at < 0 ? undefined : (process.argv[at + 1] ?? '').split(',');
+  const unknown = (only ?? []).filter((name) => !(name in SECTIONS));
+  if (unknown.length > 0) throw new Error(`--only: unknown section ${unknown.join(', ')}; the sections are ${Object.keys(SECTIONS).join(', ')}`);
   setup();
+  const resultsFile = join(ROOT, 'bench/results.json');
+  const previous = only && existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : {};
+  const today = new Date().toISOString().slice(0, 10);
   const results = {
-    date: new Date().toISOString().slice(0, 10),
+    ...previous,
+    date: today,
     machine: `${cpus().length} × ${cpus()[0].model}, Linux ${readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim()}, Node ${process.version}`,
     versions: INITS.filter((init) => init.version()).map((init) => `${init.name}: ${init.version()}`).concat(`gosu: ${version(['gosu', '--version'])}`),
-    startup: startup(),
-    forwarding: forwarding(),
-    reaping: reaping(),
-    resident: await residentAndIdle(),
-    chown: chownTrees(),
     notes: NOTES,
+    // Sections measured before dates were kept per section carry the date of their whole run.
+    dates: { ...Object.fromEntries(Object.keys(SECTIONS).filter((name) => name in previous).map((name) => [name, previous.date])), ...previous.dates },
   };
-  writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  const command = `npm run bench${quick ? ' -- --quick' : ''}`;
+  for (const [name, measure] of Object.entries(SECTIONS)) {
+    if (only && !only.includes(name)) continue;
+    results[name] = await measure();
+    results.dates[name] = `${today}${quick ? ', --quick' : ''}`;
+  }
+  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  const extra = [...(quick ? ['--quick'] : []), ...(only ? ['--only', only.join(',')] : [])];
+  const command = `npm run bench${extra.length > 0 ? ` -- ${extra.join(' ')}` : ''}`;
   writeFileSync(join(ROOT, 'BENCHMARKS.md'), markdown(results, command));
   process.stdout.write(readFileSync(join(ROOT, 'BENCHMARKS.md'), 'utf8'));
 }
