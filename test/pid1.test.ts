@@ -48,7 +48,7 @@ describe('nothing to plan: node-init -- COMMAND is supervised without Node', () 
     const signals = [...Array.from({ length: 31 }, (_, i) => i + 1).filter((n) => ![S.SIGKILL, S.SIGSTOP, S.SIGCHLD, S.SIGTERM, S.SIGTSTP, S.SIGTTIN, S.SIGTTOU].includes(n)), ...Array.from({ length: SIGRTMAX - SIGRTMIN + 1 }, (_, i) => SIGRTMIN + i)];
     for (const signal of signals) {
       process.kill(init, signal);
-      await started.waitFor(`main got ${signal}`);
+      await started.waitFor(`main got ${signal}\n`);
     }
     process.kill(init, S.SIGTERM);
     const result = await started.done;

@@ -28,7 +28,7 @@ async function supervisedReporter(flags: string[], reporterArgs: string[] = []) 
 
 async function sendAndSee(started: ReturnType<typeof start>, init: number, signal: number, labels: string[]): Promise<void> {
   process.kill(init, signal);
-  for (const label of labels) await started.waitFor(`${label} got ${signal}`);
+  for (const label of labels) await started.waitFor(`${label} got ${signal}\n`); // the whole line: "got 1" is in "got 12"
 }
 
 describe('signals, node-init as PID 1', () => {
@@ -54,10 +54,10 @@ describe('signals, node-init as PID 1', () => {
   it('--rewrite changes a signal, and TO 0 drops it', async () => {
     const { started, init } = await supervisedReporter(['--rewrite', 'USR2:HUP', '--rewrite', 'SIGWINCH:0', '-r', '40:RTMIN+10'], ['--exit-on-term']);
     await sendAndSee(started, init, S.SIGUSR2, []);
-    await started.waitFor('main got 1');
+    await started.waitFor('main got 1\n');
     process.kill(init, S.SIGWINCH);
     process.kill(init, 40);
-    await started.waitFor(`main got ${SIGRTMIN + 10}`);
+    await started.waitFor(`main got ${SIGRTMIN + 10}\n`);
     process.kill(init, S.SIGTERM);
     const result = await started.done;
     expect(result.stdout).not.toContain('main got 12');
