@@ -35,6 +35,28 @@ export function baseEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+/**
+ * A timed-out test kills what it started and that process's children: under `unshare --fork` the child
+ * is node-init, PID 1 of its namespace, and the namespace ends with it (unshare's --kill-child does not
+ * survive node-init's switch of user).
+ */
+function killWithChildren(pid: number | undefined): void {
+  if (pid === undefined) return;
+  let children: string[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ').filter(Boolean);
+  } catch {
+    // already gone
+  }
+  for (const target of [...children.map(Number), pid]) {
+    try {
+      process.kill(target, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
 export function run(argv: readonly string[], options: RunOptions = {}): Promise<Result> {
   const env = options.cleanEnv ? { ...options.env } : { ...baseEnv(), ...options.env };
   const child = spawn(argv[0] as string, argv.slice(1), {
@@ -47,7 +69,7 @@ export function run(argv: readonly string[], options: RunOptions = {}): Promise<
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   if (child.stdin) child.stdin.on('error', () => {}).end(options.input ?? '');
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
+  const timer = setTimeout(() => killWithChildren(child.pid), options.timeoutMs ?? 20_000);
   return new Promise((resolvePromise, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
@@ -171,7 +193,7 @@ export function start(argv: readonly string[], options: RunOptions = {}): Starte
   const notify = (): void => waiters.splice(0).forEach((wake) => wake());
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => ((stdout += chunk), notify()));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => ((stderr += chunk), notify()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+  const timer = setTimeout(() => killWithChildren(child.pid), options.timeoutMs ?? 30_000);
   let closed = false;
   const done = new Promise<Result>((resolvePromise, reject) => {
     child.on('error', reject);

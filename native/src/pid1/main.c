@@ -2,7 +2,12 @@
 //
 // 1. From its first instruction every signal is blocked: a signal sent to PID 1 before it has a handler
 //    would be dropped by the kernel (default action), a blocked one waits. (Node, as PID 1, reset the mask
-//    and dispositions while it booted and lost a `docker stop` that came early.)
+//    and dispositions while it booted and lost a `docker stop` that came early.) Before that instruction
+//    nothing can help, for any init: from the moment the exec resets the dispositions (/proc/PID/exe
+//    already names the new program) to the first sigprocmask, the kernel drops a default-action signal
+//    sent to a namespace's PID 1, the mask being whatever the runtime passed. Measured here: a SIGTERM
+//    sent as soon as /proc/PID/exe changed was lost 78 times in 100, dynamic or static build alike;
+//    sent once /proc/PID/status shows SigBlk, 0 in 100 (test/pid1.test.ts waits for the same).
 // 2. Nothing to plan: `node-init -- COMMAND` or `node-init COMMAND`, with no option and no NODE_INIT_*
 //    variable, is the plain init of `docker run --init`: PID 1 supervises at once, without Node.
 // 3. Anything else (a user to switch to, setup steps, any option) is node-init's TypeScript, run by Node
