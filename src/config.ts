@@ -10,9 +10,6 @@ export interface LogSettings {
   format: LogFormat;
 }
 
-/** An environment as an ordered name → value map (the order the service sees). */
-export type Environment = Map<string, string>;
-
 export interface SuperviseSettings {
   /** --single-child: no new session; signals go to the child only, not its process group. */
   singleChild: boolean;
@@ -65,12 +62,6 @@ export interface Config {
   supervise: SuperviseSettings;
   /** --pdeathsig: the signal node-init (and, in exec mode, the service) gets when its parent dies. */
   parentDeathSignal: number | undefined;
-  /** The service's environment before the user's HOME/USER/LOGNAME are applied. */
-  environment: Environment;
-  /** The fds >= 3 node-init inherited, which the service inherits in turn. */
-  inheritedFds: number[];
-  /** True when node-init's own Node process could be using io_uring for file I/O (UV_USE_IO_URING). */
-  ioUringRequested: boolean;
 }
 
 export type CliRequest = { kind: 'run'; config: Config } | { kind: 'help' } | { kind: 'version' };

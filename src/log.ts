@@ -6,7 +6,6 @@ import type pinoModule from 'pino';
 import type { LogLevel, LogSettings } from './config.js';
 
 type Pino = typeof pinoModule;
-type Destination = ReturnType<Pino['destination']>;
 type LogFn = (objectOrMessage: object | string, message?: string) => void;
 
 export interface Logger {
@@ -42,13 +41,15 @@ export function prettyLine(json: string): string {
   return `node-init: ${label}${escapeControls(String(msg))}${extra ? ` (${escapeControls(extra)})` : ''}\n`;
 }
 
-function prettyStream(destination: Destination): { write(line: string): void } {
+type Sink = { write(line: string): unknown };
+
+function prettyStream(destination: Sink): Sink {
   return { write: (line) => destination.write(prettyLine(line)) };
 }
 
-function createPino(settings: LogSettings): pinoModule.Logger {
+function createPino(settings: LogSettings, sink?: Sink): pinoModule.Logger {
   const pino = require('pino') as Pino;
-  const destination = pino.destination({ dest: 2, sync: true });
+  const destination: Sink = sink ?? pino.destination({ dest: 2, sync: true });
   return pino(
     {
       name: 'node-init',
@@ -59,6 +60,17 @@ function createPino(settings: LogSettings): pinoModule.Logger {
     },
     settings.format === 'pretty' ? prettyStream(destination) : destination,
   );
+}
+
+/**
+ * One line as the logger would write it, for PID 1 to write later (the planner's messages about what
+ * PID 1 does after the plan: "switched to user …"); undefined when the level hides it.
+ */
+export function renderLine(settings: LogSettings, level: Exclude<LogLevel, 'silent'>, fields: object, message: string): string | undefined {
+  if (RANK[level] < RANK[settings.level]) return undefined;
+  let line = '';
+  createPino(settings, { write: (text) => (line += text) })[level](fields, message);
+  return line;
 }
 
 export function createLogger(settings: LogSettings): Logger {

@@ -1,22 +1,22 @@
-// node-init, top to bottom: parse → resolve → setup → drop → exec | supervise.
-// The addon is imported first: loading it records the fds and stdio flags node-init was started with.
-import { setParentDeathSignal } from './native.js';
+// node-init's planner, top to bottom: parse → resolve → setup → plan. The native PID 1
+// (native/src/pid1/main.c) runs it as a short-lived child and then does the rest itself: the drop, and
+// exec or supervise. The planner never touches the service's fds or environment: PID 1 keeps them.
 import { writeSync } from 'node:fs';
 import { basename } from 'node:path';
 import { isatty } from 'node:tty';
-import { earlyLogSettings, parseCommandLine } from './cli/parse.js';
+import { earlyLogSettings, parseCommandLine, planFd } from './cli/parse.js';
 import { helpText } from './cli/help.js';
 import { capabilityName } from './capabilities.js';
-import type { Config, Environment } from './config.js';
-import { withIdentity } from './environment.js';
+import type { Config } from './config.js';
+import { identityVariables } from './environment.js';
 import { ExitCode, NodeInitError } from './errors.js';
-import { execService } from './exec/exec.js';
-import { createLogger, type Logger } from './log.js';
-import { dropPrivileges, forbidNewPrivileges } from './privileges/drop.js';
-import { checkRunningAs, refuseIoUring } from './privileges/preflight.js';
+import { createLogger, renderLine, type Logger } from './log.js';
+import { encodePlan, type Plan } from './plan.js';
+import { checkCapAdd } from './privileges/cap-add.js';
+import { checkRunningAs } from './privileges/preflight.js';
 import { heldCapabilities, requireCapabilities } from './privileges/capabilities-held.js';
 import { runSetup } from './setup/setup.js';
-import { supervise } from './supervise/supervise.js';
+import type { Identity } from './users/identity.js';
 import { resolveTarget } from './users/target.js';
 import { version } from '../package.json';
 
@@ -35,16 +35,16 @@ function rootOnlyFlags(config: Config): string[] {
   ];
 }
 
-/** Resolve, setup and drop: the environment the service gets once node-init runs as the target user. */
-function becomeUser(config: Config, log: Logger): Environment {
+/** Resolve and setup: who PID 1 is to become, or undefined when it keeps its own ids. */
+function prepareUser(config: Config, log: Logger): Identity | undefined {
   const runningAs = checkRunningAs();
   const name = basename(config.command[0] as string);
   if (config.onlyFor.length > 0 && !config.onlyFor.includes(name)) {
     log.info(`${name} is not one of --only-for ${config.onlyFor.join(', ')}: running it as it is, with no setup and no user switch`);
-    return config.environment;
+    return undefined;
   }
   if (config.setup.umask !== undefined) {
-    process.umask(config.setup.umask);
+    process.umask(config.setup.umask); // for the setup steps here; PID 1 sets it for the service
     log.info(`umask ${config.setup.umask.toString(8).padStart(4, '0')}`);
   }
   if (!runningAs.isRoot) {
@@ -53,7 +53,7 @@ function becomeUser(config: Config, log: Logger): Environment {
       const list = skipped.length > 1 ? `${skipped.slice(0, -1).join(', ')} and ${skipped.at(-1)} are` : `${skipped[0]} is`;
       log.warn(`not started as root (uid ${runningAs.uid}), so ${list} skipped: the command runs as uid ${runningAs.uid}`);
     }
-    return config.environment;
+    return undefined;
   }
   const target = resolveTarget({ user: config.user, userFrom: config.userFrom, groupAdd: config.groupAdd, socketGroups: config.socketGroups }, runningAs.uid, log);
   if (target === undefined) {
@@ -62,7 +62,7 @@ function becomeUser(config: Config, log: Logger): Environment {
       throw new NodeInitError('--cap-add needs --user: it keeps a capability across the switch to a non-root user; name that user');
     }
   } else {
-    refuseIoUring(config.ioUringRequested);
+    checkCapAdd(target, config.capabilities);
   }
   // Without a user only --chmod can act (the others need one): otherwise there is nothing to check.
   if (target !== undefined || config.setup.chmod.length > 0) {
@@ -70,34 +70,35 @@ function becomeUser(config: Config, log: Logger): Environment {
     requireCapabilities(config, target, held);
     runSetup(config.setup, target, held, config.configFile, log);
   }
-  if (target === undefined) return config.environment;
-  const threads = dropPrivileges(target, config.capabilities);
-  log.debug({ threads }, 'verified the new ids and capabilities in every thread');
-  const capabilities = config.capabilities.map(capabilityName);
-  log.info({ uid: target.uid, gid: target.gid, groups: target.groups, home: target.home, capabilities }, `switched to user ${target.name ?? target.uid}`);
-  return withIdentity(config.environment, target);
+  return target;
 }
 
-/** After the drop: the kernel clears the parent-death signal whenever credentials change. */
-function armParentDeathSignal(signal: number, parentAtStart: number): void {
-  setParentDeathSignal(signal);
-  if (process.ppid !== parentAtStart) process.kill(process.pid, signal); // the parent died before this
+function makePlan(config: Config, log: Logger): Plan {
+  const identity = prepareUser(config, log);
+  const switchedLine = identity === undefined ? undefined : renderLine(config.log, 'info',
+    { uid: identity.uid, gid: identity.gid, groups: identity.groups, home: identity.home, capabilities: config.capabilities.map(capabilityName) },
+    `switched to user ${identity.name ?? identity.uid}`);
+  return {
+    mode: config.mode,
+    command: config.command,
+    identity,
+    capabilities: identity === undefined ? [] : config.capabilities,
+    noNewPrivs: config.noNewPrivs,
+    umask: config.setup.umask,
+    parentDeathSignal: config.parentDeathSignal,
+    supervise: config.supervise,
+    log: config.log,
+    environment: identity === undefined ? new Map() : identityVariables(identity),
+    switchedLine,
+  };
 }
 
-function run(config: Config, log: Logger, parentAtStart: number): number {
-  const environment = becomeUser(config, log);
-  if (config.noNewPrivs) forbidNewPrivileges();
-  if (config.parentDeathSignal !== undefined) armParentDeathSignal(config.parentDeathSignal, parentAtStart);
-  const service = { command: config.command, environment, inheritedFds: config.inheritedFds };
-  if (config.mode === 'exec') {
-    execService(service.command, environment, service.inheritedFds, () => log.info({ argv: config.command }, 'exec'));
-  }
-  return supervise(service, config.supervise, log);
+function writeAll(fd: number, data: Buffer): void {
+  for (let offset = 0; offset < data.length;) offset += writeSync(fd, data, offset);
 }
 
 function main(): number {
-  const parentAtStart = process.ppid;
-  // With no listener, SIGUSR1 would open Node's inspector (as root, before the drop).
+  // With no listener, SIGUSR1 would open Node's inspector (as root).
   process.on('SIGUSR1', () => {});
   const stderrIsTerminal = isatty(2);
   let log = createLogger(earlyLogSettings(process.argv.slice(2), process.env, stderrIsTerminal));
@@ -112,7 +113,10 @@ function main(): number {
       return 0;
     }
     log = createLogger(request.config.log);
-    return run(request.config, log, parentAtStart);
+    const fd = planFd(process.env);
+    if (fd === undefined) throw new NodeInitError('this bundle is node-init\'s planner: run bin/node-init, which starts it and carries out its plan');
+    writeAll(fd, encodePlan(makePlan(request.config, log)));
+    return 0;
   } catch (error) {
     if (error instanceof NodeInitError) {
       log.error(error.message);

@@ -1,10 +1,10 @@
 // node-init's own behaviour around the service: mistakes, help, logging, exit codes, the launcher, and the
 // refusals that keep the drop safe.
-import { chmodSync, copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OPTIONS } from '../src/cli/options.js';
-import { BUNDLE, FIXTURES, logLine, nodeInit, ROOT, run, tempDir } from './helpers/run.js';
+import { asPid1, BUNDLE, logLine, nodeInit, ROOT, run, tempDir } from './helpers/run.js';
 import { version } from '../package.json';
 
 const pretty = ['--log-format', 'pretty'];
@@ -168,10 +168,13 @@ describe('the launcher hands the service its environment unchanged', () => {
 });
 
 describe('refusals that keep the drop safe', () => {
-  it('UV_USE_IO_URING in node-init\'s own environment (started without the launcher)', async () => {
-    const result = await run(['node', BUNDLE, ...pretty, '--exec', '--user', 'nobody', '--', 'true'], { env: { UV_USE_IO_URING: '1' } });
+  it('the bundle run by node directly only plans, and refuses: bin/node-init carries out plans', async () => {
+    const dir = tempDir();
+    chmodSync(dir, 0o755);
+    const result = await run(['node', BUNDLE, ...pretty, '--user', 'nobody', '--chmod', `700:${dir}`, '--', 'true']);
+    expect(statSync(dir).mode & 0o777).toBe(0o755); // nothing acted
+    expect(result.stderr).toBe('node-init: this bundle is node-init\'s planner: run bin/node-init, which starts it and carries out its plan\n');
     expect(result.code).toBe(125);
-    expect(result.stderr).toContain('UV_USE_IO_URING is set in node-init\'s own environment');
   });
 
   it('a setuid install: real and effective uid differ', async () => {
@@ -212,11 +215,12 @@ describe('refusals that keep the drop safe', () => {
     expect(result.code).toBe(0);
   });
 
-  it('every thread is dropped: a worker thread and the libuv threadpool existed before the drop', async () => {
-    const result = await run(['node', '--require', join(FIXTURES, 'start-threads.js'), BUNDLE, '-vv', '--exec', '--user', 'nobody', '--', 'true']);
-    const verified = logLine(result.stderr, 'every thread');
-    expect(verified).toBeDefined();
-    expect(verified!.threads as number).toBeGreaterThanOrEqual(7); // main + V8 platform + worker + threadpool
+  it('the process that drops is one thread (PID 1, not the planner), and the drop is verified there', async () => {
+    const result = await run(asPid1(['-vv', '--user', 'nobody', '--', 'sh', '-c', 'ls /proc/1/task | wc -l; grep -E "^(Uid|Gid|Groups|CapEff|CapPrm|CapAmb):" /proc/1/status']));
+    expect(result.stdout.split('\n')[0]).toBe('1');
+    expect(result.stdout).toContain('Uid:\t65534\t65534\t65534\t65534');
+    expect(result.stdout).toContain('CapPrm:\t0000000000000000');
     expect(result.code).toBe(0);
   });
+;
 });

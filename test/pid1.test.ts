@@ -5,7 +5,7 @@ import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { asPid1, childOf, FIXTURES, NODE_INIT, ROOT, run, sandbox, sleep, start, statusFields, tempDir } from './helpers/run.js';
+import { asPid1, childOf, gotSignal, FIXTURES, NODE_INIT, ROOT, run, sandbox, sleep, start, statusFields, tempDir } from './helpers/run.js';
 
 const S = constants.signals;
 const REPORTER = join(FIXTURES, 'signal-reporter.py');
@@ -41,11 +41,34 @@ describe('nothing to plan: node-init -- COMMAND is supervised without Node', () 
   });
 
   it.each([
-    ['an option', ['-v', '--'], {}],
-    ['a NODE_INIT_* variable', ['--'], { NODE_INIT_LOG_LEVEL: 'warn' }],
-  ])('with %s, Node plans (and supervises, until the planner protocol lands)', async (_, args, env) => {
-    const result = await run(asPid1([...args, 'sh', '-c', 'readlink /proc/1/exe']), { env });
-    expect(result.stdout.trim()).toMatch(/\/node$/);
+    ['an option', ['-v', '--user', 'nobody', '--'], {}],
+    ['a NODE_INIT_* variable', ['--'], { NODE_INIT_USER: 'nobody' }],
+  ])('with %s, Node plans as a child and is gone: PID 1 is node-init, one thread, no node left', async (_, args, env) => {
+    // (/proc/1/exe is unreadable now: a process that changed its uid is not dumpable.)
+    const script = 'cat /proc/1/comm; ls /proc/1/task | wc -l; cat /proc/[0-9]*/comm | grep -cx node';
+    const result = await run(asPid1([...args, 'sh', '-c', script]), { env });
+    expect(result.stdout.split('\n').slice(0, 3)).toEqual(['node-init', '1', '0']);
+  });
+
+  // The plan is read while Node runs; a stop then ends it without starting anything.
+  it('a SIGTERM while the planner runs: 143, and the service never starts', async () => {
+    const dir = tempDir();
+    chmodSync(dir, 0o777);
+    const marker = join(dir, 'started');
+    const started = start(asPid1(['--user', 'nobody', '--', 'touch', marker]));
+    const init = await childOf(started.pid);
+    await pastFirstInstruction(init);
+    process.kill(init, S.SIGTERM);
+    const result = await started.done;
+    expect(result.code).toBe(143);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  // The earliest instant, made exact, planned: Node as PID 1 reset the mask at boot and lost it.
+  it('a SIGTERM already pending when PID 1 starts, with a plan: 143 and nothing started', async () => {
+    const script = 'import os, signal, sys; signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGTERM]); os.kill(os.getpid(), signal.SIGTERM); os.execv(sys.argv[1], sys.argv[1:])';
+    const result = await run(['unshare', '--pid', '--fork', '--mount-proc', 'python3', '-c', script, NODE_INIT, '--user', 'nobody', '--', 'sleep', '1000'], { timeoutMs: 10_000 });
+    expect(result.code).toBe(143);
   });
 
   it('every signal 1–31 but KILL, STOP and CHLD, and SIGRTMIN…SIGRTMAX, reaches the service', async () => {
@@ -55,7 +78,7 @@ describe('nothing to plan: node-init -- COMMAND is supervised without Node', () 
     const signals = [...Array.from({ length: 31 }, (_, i) => i + 1).filter((n) => ![S.SIGKILL, S.SIGSTOP, S.SIGCHLD, S.SIGTERM, S.SIGTSTP, S.SIGTTIN, S.SIGTTOU].includes(n)), ...Array.from({ length: SIGRTMAX - SIGRTMIN + 1 }, (_, i) => SIGRTMIN + i)];
     for (const signal of signals) {
       process.kill(init, signal);
-      await started.waitFor(`main got ${signal}\n`);
+      await started.waitFor(gotSignal('main', signal));
     }
     process.kill(init, S.SIGTERM);
     const result = await started.done;

@@ -4,7 +4,7 @@ import { constants } from 'node:os';
 import { existsSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { asPid1, childOf, expectRefused, FIXTURES, logLine, nodeInit, run, sleep, start, statusFields, tempDir } from './helpers/run.js';
+import { asPid1, childOf, gotSignal, expectRefused, FIXTURES, logLine, nodeInit, run, sleep, start, statusFields, tempDir } from './helpers/run.js';
 
 const S = constants.signals;
 const REPORTER = join(FIXTURES, 'signal-reporter.py');
@@ -28,7 +28,7 @@ async function supervisedReporter(flags: string[], reporterArgs: string[] = []) 
 
 async function sendAndSee(started: ReturnType<typeof start>, init: number, signal: number, labels: string[]): Promise<void> {
   process.kill(init, signal);
-  for (const label of labels) await started.waitFor(`${label} got ${signal}\n`); // the whole line: "got 1" is in "got 12"
+  for (const label of labels) await started.waitFor(gotSignal(label, signal));
 }
 
 describe('signals, node-init as PID 1', () => {
@@ -54,10 +54,10 @@ describe('signals, node-init as PID 1', () => {
   it('--rewrite changes a signal, and TO 0 drops it', async () => {
     const { started, init } = await supervisedReporter(['--rewrite', 'USR2:HUP', '--rewrite', 'SIGWINCH:0', '-r', '40:RTMIN+10'], ['--exit-on-term']);
     await sendAndSee(started, init, S.SIGUSR2, []);
-    await started.waitFor('main got 1\n');
+    await started.waitFor(gotSignal('main', 1));
     process.kill(init, S.SIGWINCH);
     process.kill(init, 40);
-    await started.waitFor(`main got ${SIGRTMIN + 10}\n`);
+    await started.waitFor(gotSignal('main', SIGRTMIN + 10));
     process.kill(init, S.SIGTERM);
     const result = await started.done;
     expect(result.stdout).not.toContain('main got 12');
@@ -116,7 +116,7 @@ describe('reaping, node-init as PID 1', () => {
     const status = statusFields(result.stdout);
     expect(status.Uid).toBe('65534\t65534\t65534\t65534');
     expect(status.CapEff).toBe('0000000000000000');
-    expect(status.Name).toBe('node');
+    expect(status.Name).toBe('node-init');
   });
 });
 
@@ -257,10 +257,12 @@ describe('not PID 1', () => {
 });
 
 describe('terminal', () => {
-  it('an interactive bash under node-init (PID 1 owning the terminal, as in docker run -it) has job control', async () => {
+  // Planned and plain: PID 1 gives up the terminal for the service's session, and the SIGHUP the kernel
+  // then sends to PID 1's group must not reach the service.
+  it.each([['--user nobody', ['--user', 'nobody']], ['nothing to plan', []]])('an interactive bash under node-init (PID 1 owning the terminal, as in docker run -it) has job control (%s)', async (_, flags) => {
     // `setsid -c` makes node-init a session leader owning the pty, as runc does for `docker run -t`.
     const result = await run(['python3', join(FIXTURES, 'job-control.py'), 'unshare', '--pid', '--fork', '--mount-proc', 'setsid', '-c',
-      'bin/node-init', '--user', 'nobody', '--', 'bash', '--norc', '--noprofile', '-i'], { timeoutMs: 50_000 });
+      'bin/node-init', ...flags, '--', 'bash', '--norc', '--noprofile', '-i'], { timeoutMs: 50_000 });
     expect(result.stdout).not.toContain('no job control');
     expect(result.stdout).toMatch(/monitor\s+on/);
     expect(result.stdout).toMatch(/\[1\]\+\s+Stopped\s+sleep 30/);

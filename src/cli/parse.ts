@@ -3,7 +3,6 @@
 import { resolve } from 'node:path';
 import type { CliRequest, ChmodStep, LogFormat, LogLevel, LogSettings, SetupSettings, SuperviseSettings } from '../config.js';
 import { NodeInitError } from '../errors.js';
-import { serviceEnvironment } from '../environment.js';
 import { normalizePath } from '../paths/protected.js';
 import { parseMode } from '../setup/mode.js';
 import { parseCapability } from '../capabilities.js';
@@ -129,14 +128,6 @@ function finalCommand(command: string[], defaultCommand: string | undefined): st
   return command;
 }
 
-/**
- * bin/node-init lists the fds it was started with (Node marks inherited fds close-on-exec at start-up,
- * so they can no longer be told apart afterwards). Started without it, node-init passes none on.
- */
-function inheritedFds(list: string | undefined): number[] {
-  return (list ?? '').split(' ').filter((word) => /^[0-9]+$/.test(word)).map(Number).filter((fd) => fd >= 3);
-}
-
 /** `asRoot`: node-init runs as root, so a config file must be one only root could have written. */
 export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv, stderrIsTerminal: boolean, asRoot: boolean): CliRequest {
   const { flags: argvFlags, command } = parseArgv(argv);
@@ -154,7 +145,6 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   const userFrom = valueOf(flags, 'user-from');
   if (user !== undefined && userFrom !== undefined) throw new NodeInitError('--user and --user-from both name the user; give only one');
   const parentDeathSignal = valueOf(flags, 'pdeathsig');
-  const uvUseIoUring = env.UV_USE_IO_URING;
   return {
     kind: 'run',
     config: {
@@ -172,9 +162,12 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       noNewPrivs: isOn(flags, 'no-new-privs'),
       command: finalCommand(command, valueOf(flags, 'default-command')),
       log: logSettings(flags, env, stderrIsTerminal),
-      environment: serviceEnvironment(env),
-      inheritedFds: inheritedFds(env.NODE_INIT_INHERITED_FDS),
-      ioUringRequested: uvUseIoUring !== undefined && uvUseIoUring !== '' && uvUseIoUring !== '0',
     },
   };
+}
+
+/** The fd of the plan's pipe, which the native PID 1 gives its planner; undefined when started otherwise. */
+export function planFd(env: NodeJS.ProcessEnv): number | undefined {
+  const text = env.NODE_INIT_PLAN_FD;
+  return text !== undefined && /^[0-9]+$/.test(text) ? Number(text) : undefined;
 }

@@ -2,13 +2,12 @@
 import { resolve } from 'node:path';
 import { NodeInitError } from '../errors.js';
 import { readRegularFile, readRootOnlyFile } from '../paths/read.js';
-import { SAVED_PREFIX } from '../environment.js';
 import type { Flags } from './flags.js';
 import { envName, OPTIONS, type OptionName, type OptionSpec } from './options.js';
 
 const SETTABLE = (OPTIONS as readonly OptionSpec[]).filter((option) => !option.commandLineOnly);
 /** node-init's own variables that are not options. */
-const OTHER_VARIABLES = new Set(['NODE_INIT_LOG_LEVEL', 'NODE_INIT_INHERITED_FDS']);
+const OTHER_VARIABLES = new Set(['NODE_INIT_LOG_LEVEL', 'NODE_INIT_PLAN_FD']);
 const TRUE = ['1', 'true', 'yes', 'on'];
 const FALSE = ['0', 'false', 'no', 'off', ''];
 
@@ -33,10 +32,10 @@ export function flagsFromEnv(env: NodeJS.ProcessEnv): Flags {
   const flags: Flags = new Map();
   const byName = new Map(SETTABLE.map((option) => [envName(option), option]));
   for (const [name, value] of Object.entries(env)) {
-    if (!name.startsWith('NODE_INIT_') || name.startsWith(SAVED_PREFIX) || OTHER_VARIABLES.has(name) || value === undefined) continue;
+    if (!name.startsWith('NODE_INIT_') || OTHER_VARIABLES.has(name) || value === undefined) continue;
     const option = byName.get(name);
     if (!option) {
-      throw new NodeInitError(`unknown variable ${name}; node-init reads ${[...byName.keys(), ...OTHER_VARIABLES].filter((n) => n !== 'NODE_INIT_INHERITED_FDS').join(', ')}`);
+      throw new NodeInitError(`unknown variable ${name}; node-init reads ${[...byName.keys(), ...OTHER_VARIABLES].filter((n) => n !== 'NODE_INIT_PLAN_FD').join(', ')}`);
     }
     flags.set(option.name as OptionName, flagValues(option, value, name));
   }

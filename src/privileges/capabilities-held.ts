@@ -5,9 +5,14 @@ import { capabilityName, capabilityNumber, type CapabilityName } from '../capabi
 import type { Config } from '../config.js';
 import { NodeInitError } from '../errors.js';
 import type { Identity } from '../users/identity.js';
-import { mainThreadCredentials } from './verify.js';
+import { readFileSync } from 'node:fs';
 
-export const heldCapabilities = (): bigint => mainThreadCredentials().capEff;
+/** The effective set, from /proc/self/status (no thread has changed its credentials in the planner). */
+export function heldCapabilities(): bigint {
+  const match = /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  if (!match) throw new NodeInitError('cannot read node-init\'s capabilities: no CapEff line in /proc/self/status');
+  return BigInt(`0x${match[1]}`);
+}
 
 /** `capability`: a name (CHOWN) or a number. */
 export const hasCapability = (held: bigint, capability: CapabilityName | number): boolean =>

@@ -12,7 +12,7 @@ export interface RunningAs {
 /**
  * The Node binary running node-init must not be setuid or setgid, even when root starts it (real and
  * effective ids then agree): anyone else running it would get root's power over the JavaScript it loads.
- * bin/node-init is a shell script, whose setuid bit Linux ignores: the binary is what counts.
+ * (bin/node-init's own bits show as real and effective ids that differ, checked below.)
  */
 function refuseSetuidExecutable(): void {
   const path = '/proc/self/exe';
@@ -40,18 +40,4 @@ export function checkRunningAs(): RunningAs {
   }
   refuseSetuidExecutable();
   return { uid: uid.real, gid: gid.real, isRoot: uid.effective === 0 };
-}
-
-/**
- * libuv's io_uring submits file I/O with the credentials the ring was created with: after the drop,
- * async fs would still run as root (CVE-2024-22017). bin/node-init hides UV_USE_IO_URING from node-init
- * (the service still gets it); reaching here with it set means node-init was started another way.
- */
-export function refuseIoUring(ioUringRequested: boolean): void {
-  if (ioUringRequested) {
-    throw new NodeInitError(
-      'UV_USE_IO_URING is set in node-init\'s own environment, so file I/O could keep root\'s credentials after the drop; ' +
-        'start node-init through bin/node-init (which passes UV_USE_IO_URING on to the service only) or unset it',
-    );
-  }
 }

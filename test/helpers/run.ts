@@ -178,7 +178,8 @@ export function statusFields(status: string): Record<string, string> {
 export interface Started {
   pid: number;
   /** Resolves once stdout (or stderr) has contained `text` (counting from the start). */
-  waitFor(text: string, stream?: 'stdout' | 'stderr'): Promise<void>;
+  /** Waits for `text` (a RegExp to match, or a string to find) in the output. */
+  waitFor(text: string | RegExp, stream?: 'stdout' | 'stderr'): Promise<void>;
   output(): { stdout: string; stderr: string };
   done: Promise<Result>;
 }
@@ -204,10 +205,11 @@ export function start(argv: readonly string[], options: RunOptions = {}): Starte
       resolvePromise({ code, signal, stdout, stderr, pid: child.pid ?? -1 });
     });
   });
-  const waitFor = (text: string, stream: 'stdout' | 'stderr' = 'stdout'): Promise<void> =>
+  const waitFor = (text: string | RegExp, stream: 'stdout' | 'stderr' = 'stdout'): Promise<void> =>
     new Promise((resolvePromise, reject) => {
       const check = (): void => {
-        if ((stream === 'stdout' ? stdout : stderr).includes(text)) resolvePromise();
+        const output = stream === 'stdout' ? stdout : stderr;
+        if (typeof text === 'string' ? output.includes(text) : text.test(output)) resolvePromise();
         else if (closed) reject(new Error(`exited before printing "${text}"\nstdout: ${stdout}\nstderr: ${stderr}`));
         else waiters.push(check);
       };
@@ -215,6 +217,12 @@ export function start(argv: readonly string[], options: RunOptions = {}): Starte
     });
   return { pid: child.pid ?? -1, waitFor, output: () => ({ stdout, stderr }), done };
 }
+
+/**
+ * signal-reporter.py's "LABEL got N", N whole ("got 1" is in "got 12"); the reporters of one test share
+ * a pipe, so another's line may run into it.
+ */
+export const gotSignal = (label: string, signal: number): RegExp => new RegExp(`${label} got ${signal}(?![0-9])`);
 
 /** argv that runs node-init as PID 1 of a new PID namespace (with its own /proc). */
 export function asPid1(args: readonly string[]): string[] {

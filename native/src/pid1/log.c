@@ -51,17 +51,40 @@ static size_t escaped(char *out, size_t room, const char *text, int json) {
   return n;
 }
 
-void log_line(log_level level, const char *format, ...) {
+int log_enabled(log_level level) { return level >= threshold; }
+
+static void write_line(char *line, int length, size_t size) {
+  if (length > (int)size - 1) {  // cut, but still one whole line
+    length = (int)size - 1;
+    line[length - 1] = '\n';
+  }
+  ssize_t ignored = write(STDERR_FILENO, line, (size_t)length);
+  (void)ignored;
+}
+
+static void vrecord(log_level level, const log_field *fields, int count, const char *format, va_list args) {
   if (level < threshold) return;
-  char message[2048], text[4096], line[4608];
-  va_list args;
-  va_start(args, format);
+  char message[2048], text[4096], extra[4096], value[2048], line[8704];
   vsnprintf(message, sizeof message, format, args);
-  va_end(args);
+  size_t n = 0;
+  extra[0] = '\0';
+  for (int i = 0; i < count && n + 8 < sizeof extra; i++) {
+    if (pretty_output) {
+      n += (size_t)snprintf(extra + n, sizeof extra - n, "%s%s=%s", i ? " " : "", fields[i].key, fields[i].value);
+    } else if (fields[i].json) {
+      n += (size_t)snprintf(extra + n, sizeof extra - n, "\"%s\":%s,", fields[i].key, fields[i].value);
+    } else {
+      escaped(value, sizeof value, fields[i].value, 1);
+      n += (size_t)snprintf(extra + n, sizeof extra - n, "\"%s\":\"%s\",", fields[i].key, value);
+    }
+    if (n >= sizeof extra) n = sizeof extra - 1;
+  }
   int length;
   if (pretty_output) {
     escaped(text, sizeof text, message, 0);
-    length = snprintf(line, sizeof line, "node-init: %s%s\n", level == LOG_WARN ? "warning: " : level == LOG_DEBUG ? "debug: " : "", text);
+    escaped(value, sizeof value, extra, 0);
+    length = snprintf(line, sizeof line, "node-init: %s%s%s%s%s\n", level == LOG_WARN ? "warning: " : level == LOG_DEBUG ? "debug: " : "", text,
+                      count ? " (" : "", count ? value : "", count ? ")" : "");
   } else {
     struct timespec now;
     struct tm utc;
@@ -70,13 +93,41 @@ void log_line(log_level level, const char *format, ...) {
     gmtime_r(&now.tv_sec, &utc);
     strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &utc);
     escaped(text, sizeof text, message, 1);
-    length = snprintf(line, sizeof line, "{\"level\":\"%s\",\"time\":\"%s.%03ldZ\",\"name\":\"node-init\",\"msg\":\"%s\"}\n", label(level), stamp,
-                      now.tv_nsec / 1000000, text);
+    length = snprintf(line, sizeof line, "{\"level\":\"%s\",\"time\":\"%s.%03ldZ\",\"name\":\"node-init\",%s\"msg\":\"%s\"}\n", label(level), stamp,
+                      now.tv_nsec / 1000000, extra, text);
   }
-  if (length > (int)sizeof line - 1) {  // cut, but still one whole line
-    length = (int)sizeof line - 1;
-    line[length - 1] = '\n';
-  }
-  ssize_t ignored = write(STDERR_FILENO, line, (size_t)length);
+  write_line(line, length, sizeof line);
+}
+
+void log_line(log_level level, const char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  vrecord(level, NULL, 0, format, args);
+  va_end(args);
+}
+
+void log_record(log_level level, const log_field *fields, int count, const char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  vrecord(level, fields, count, format, args);
+  va_end(args);
+}
+
+void log_verbatim(const char *line) {
+  ssize_t ignored = write(STDERR_FILENO, line, strlen(line));
   (void)ignored;
+}
+
+const char *log_json_strings(char *out, size_t size, char *const *strings) {
+  size_t n = 0;
+  char item[2048];
+  out[n++] = '[';
+  for (size_t i = 0; strings[i]; i++) {
+    escaped(item, sizeof item, strings[i], 1);
+    n += (size_t)snprintf(out + n, n < size ? size - n : 0, "%s\"%s\"", i ? "," : "", item);
+  }
+  if (n + 2 > size) return "[]";
+  out[n++] = ']';
+  out[n] = '\0';
+  return out;
 }

@@ -25,29 +25,35 @@ extern char **environ;
 
 // Why the child could not become the service, sent to PID 1 through a close-on-exec pipe.
 typedef struct {
-  enum { NOT_FOUND = 1, NOT_EXECUTABLE, EXEC_FAILED, SETUP_FAILED } kind;
+  enum { NOT_FOUND = 1, NOT_EXECUTABLE, EXEC_FAILED, SETUP_FAILED, TERMINAL_FAILED } kind;
   int err;
   char path[PATH_MAX];
 } failure;
 
+static void fill(failure *f, int kind, int err, const char *path) {
+  memset(f, 0, sizeof *f);
+  f->kind = kind;
+  f->err = err;
+  snprintf(f->path, sizeof f->path, "%s", path);
+}
+
 static void report(int fd, int kind, int err, const char *path) {
   failure f;
-  memset(&f, 0, sizeof f);
-  f.kind = kind;
-  f.err = err;
-  snprintf(f.path, sizeof f.path, "%s", path);
+  fill(&f, kind, err, path);
   ssize_t ignored = write(fd, &f, sizeof f);
   (void)ignored;
   _exit(127);
 }
 
-// The lookup node-init's TypeScript does (src/exec/lookpath.ts): a name with a "/" as it is; otherwise
-// the first regular, executable file on PATH, directories skipped. Never returns.
-static void exec_command(char **argv, int report_fd) {
+// The lookup node-init's TypeScript did (a name with a "/" as it is; otherwise the first regular,
+// executable file on the service's PATH, directories skipped), then execve. Returns only on failure,
+// described in *f.
+static void exec_command(char **argv, failure *f) {
   const char *name = argv[0];
   if (strchr(name, '/')) {
     execve(name, argv, environ);
-    report(report_fd, EXEC_FAILED, errno, name);
+    fill(f, EXEC_FAILED, errno, name);
+    return;
   }
   const char *path = getenv("PATH");
   if (path == NULL) path = DEFAULT_PATH;
@@ -60,7 +66,8 @@ static void exec_command(char **argv, int report_fd) {
       if (stat(candidate, &st) == 0 && !S_ISDIR(st.st_mode)) {
         if (S_ISREG(st.st_mode) && access(candidate, X_OK) == 0) {
           execve(candidate, argv, environ);
-          report(report_fd, EXEC_FAILED, errno, candidate);
+          fill(f, EXEC_FAILED, errno, candidate);
+          return;
         }
         if (!denied[0]) snprintf(denied, sizeof denied, "%s", candidate);
       }
@@ -68,7 +75,7 @@ static void exec_command(char **argv, int report_fd) {
     if (*end == '\0') break;
     entry = end;
   }
-  report(report_fd, denied[0] ? NOT_EXECUTABLE : NOT_FOUND, 0, denied);
+  fill(f, denied[0] ? NOT_EXECUTABLE : NOT_FOUND, 0, denied);
 }
 
 // What shells and tini say for an execve that failed (as src/exec/exec.ts does).
@@ -103,6 +110,9 @@ static int report_failure(const char *name, const failure *f) {
       else log_line(LOG_ERROR, "%s: cannot execute: errno %d", name, f->err);
       return f->err == ENOENT ? 127 : 126;
     }
+    case TERMINAL_FAILED:
+      log_line(LOG_ERROR, "the service could not leave node-init's controlling terminal (errno %d); it was not started", f->err);
+      return 125;
     default:
       log_line(LOG_ERROR, "the service could not be started (%s: errno %d)", f->path, f->err);
       return 125;
@@ -140,6 +150,7 @@ pid_t start_service(const service_spec *spec, int *exit_code) {
     *exit_code = 125;
     return -1;
   }
+  int leave_terminal = !spec->new_session && !leads_session();  // the child never leads PID 1's session
   pid_t pid = fork();
   if (pid == 0) {
     close(go[1]);
@@ -148,12 +159,19 @@ pid_t start_service(const service_spec *spec, int *exit_code) {
     if (spec->new_session) {
       setsid();
       if (spec->take_terminal) ioctl(STDIN_FILENO, TIOCSCTTY, 0);  // fails harmlessly without a free terminal
+    } else if (leave_terminal) {
+      // Through a terminal it shares with the session that started node-init, the service could push
+      // input to that session's shell (TIOCSTI): it leaves it (as the session leader, node-init keeps it).
+      int err = leave_controlling_terminal();
+      if (err != 0) report(outcome[1], TERMINAL_FAILED, err, "");
     }
     if (here >= 0 && fchdir(here) != 0) report(outcome[1], SETUP_FAILED, errno, "fchdir");
     char ready;
     if (read(go[0], &ready, 1) != 1) _exit(125);  // PID 1 went away
     clear_signal_mask();
-    exec_command(spec->argv, outcome[1]);
+    failure f;
+    exec_command(spec->argv, &f);
+    report(outcome[1], f.kind, f.err, f.path);
   }
   int fork_errno = errno;
   if (here >= 0) close(here);
@@ -181,4 +199,22 @@ pid_t start_service(const service_spec *spec, int *exit_code) {
   waitpid(pid, NULL, 0);
   *exit_code = report_failure(spec->argv[0], &f);
   return -1;
+}
+
+int exec_service(char **argv) {
+  if (!leads_session()) {
+    int err = leave_controlling_terminal();
+    if (err != 0) {
+      log_line(LOG_ERROR, "cannot leave the controlling terminal of the session that started node-init (errno %d); nothing was started", err);
+      return 125;
+    }
+  }
+  reset_signal_dispositions();
+  clear_signal_mask();
+  failure f;
+  exec_command(argv, &f);
+  sigset_t all;  // back to PID 1's state for whatever follows (an exit)
+  sigfillset(&all);
+  sigprocmask(SIG_SETMASK, &all, NULL);
+  return report_failure(argv[0], &f);
 }

@@ -21,6 +21,7 @@
 #include "../process.h"
 #include "log.h"
 #include "service.h"
+#include "signals.h"
 
 static int send(pid_t pid, int sig) { return kill(pid, sig) == 0; }
 
@@ -87,15 +88,79 @@ static long now_ms(void) {
   return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
 }
 
+void default_supervise_settings(supervise_settings *settings) {
+  memset(settings, 0, sizeof *settings);
+  settings->grace_ms = 5000;
+  for (int i = 0; i < 65; i++) settings->rewrite[i] = -1;
+  for (int i = 0; i < 256; i++) settings->exit_map[i] = -1;
+}
+
+static int rewritten(const supervise_settings *settings, int sig) {
+  return sig > 0 && sig < 65 && settings->rewrite[sig] >= 0 ? settings->rewrite[sig] : sig;
+}
+
+static void forward(const supervise_settings *settings, pid_t target, int received) {
+  int sig = rewritten(settings, received);
+  char a[32], b[32], to[32];
+  if (sig == 0) {
+    if (log_enabled(LOG_DEBUG)) log_line(LOG_DEBUG, "dropped %s", signal_name(received, a, sizeof a));
+    return;
+  }
+  if (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+    // Job control as in dumb-init: stop the service (its group, or with --single-child the child), then
+    // node-init itself; SIGCONT (forwarded like any signal) resumes both.
+    send(target, SIGSTOP);
+    raise(SIGSTOP);
+    return;
+  }
+  int delivered = send(target, sig);
+  if (log_enabled(LOG_DEBUG)) {
+    if (sig != received) snprintf(to, sizeof to, " as %s", signal_name(sig, b, sizeof b));
+    else to[0] = '\0';
+    log_line(LOG_DEBUG, "forwarded %s%s to %d%s", signal_name(received, a, sizeof a), to, (int)target, delivered ? "" : " (gone)");
+  }
+}
+
+static void describe_end(int status, char *out, size_t size) {
+  char name[32];
+  if (WIFEXITED(status)) snprintf(out, size, "exit code %d", WEXITSTATUS(status));
+  else snprintf(out, size, "signal %s", signal_name(WTERMSIG(status), name, sizeof name));
+}
+
+// give_up_own_terminal() for PID 1, whose signals are blocked: the kernel's SIGHUP and SIGCONT to its own
+// group then stay pending instead of being ignored, and would reach the service as if sent to PID 1.
+// Those that were not pending before are taken back (one sent from outside in the same instant with them).
+static int give_up_terminal_quietly(void) {
+  sigset_t before, hup_cont;
+  sigpending(&before);
+  int rc = give_up_own_terminal();
+  if (rc != 0) return rc;
+  sigemptyset(&hup_cont);
+  if (!sigismember(&before, SIGHUP)) sigaddset(&hup_cont, SIGHUP);
+  if (!sigismember(&before, SIGCONT)) sigaddset(&hup_cont, SIGCONT);
+  struct timespec now = {0, 0};
+  while (sigtimedwait(&hup_cont, NULL, &now) > 0) {
+  }
+  return 0;
+}
+
 int supervise(char **argv, const supervise_settings *settings) {
   int is_pid1 = getpid() == 1;
   // Orphans of the service must come back to node-init to be reaped, even when it is not PID 1.
   if (!is_pid1) prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-  service_spec spec = {argv, 1, give_up_own_terminal() == 0};
+  int new_session = !settings->single_child;
+  service_spec spec = {argv, new_session, new_session && give_up_terminal_quietly() == 0};
   int exit_code = 0;
   pid_t child = start_service(&spec, &exit_code);
   if (child < 0) return exit_code;
-  pid_t target = spec.new_session ? -child : child;
+  pid_t target = new_session ? -child : child;
+  if (log_enabled(LOG_INFO)) {
+    char pid[16], command[4096];
+    snprintf(pid, sizeof pid, "%d", (int)child);
+    log_field fields[] = {{"pid", pid, 1}, {"argv", log_json_strings(command, sizeof command, argv), 1},
+                          {"newSession", new_session ? "true" : "false", 1}, {"terminal", spec.take_terminal ? "true" : "false", 1}};
+    log_record(LOG_INFO, fields, 4, "started the service");
+  }
 
   sigset_t all;
   sigfillset(&all);
@@ -112,30 +177,37 @@ int supervise(char **argv, const supervise_settings *settings) {
     } else {
       sig = sigwaitinfo(&all, &info);
     }
-    if (sig > 0 && sig != SIGCHLD) {
-      if (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
-        // Job control as in dumb-init: stop the service's group, then node-init itself; SIGCONT
-        // (forwarded like any signal) resumes both.
-        send(target, SIGSTOP);
-        raise(SIGSTOP);
-      } else {
-        send(target, sig);
-      }
-    }
-    int status;
+    if (sig > 0 && sig != SIGCHLD) forward(settings, target, sig);
+    int status, service_ended = 0;
     pid_t pid;
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-      if (pid != child) continue;
+      char how[48], number[16];
+      describe_end(status, how, sizeof how);
+      snprintf(number, sizeof number, "%d", (int)pid);
+      if (pid != child) {
+        if (log_enabled(LOG_INFO)) log_record(LOG_INFO, (log_field[]){{"pid", number, 1}}, 1, "reaped %d (%s)", (int)pid, how);
+        continue;
+      }
       service_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      char code[16];
+      snprintf(code, sizeof code, "%d", service_code);
+      log_record(LOG_INFO, (log_field[]){{"pid", number, 1}, {"exitCode", code, 1}}, 2, "the service ended (%s)", how);
       deadline = now_ms() + settings->grace_ms;
-      signal_everyone_left(is_pid1, SIGTERM);
+      service_ended = 1;
     }
-    if (service_code >= 0 && pid < 0 && errno == ECHILD) break;
+    int none_left = pid < 0 && errno == ECHILD;
+    int term = rewritten(settings, SIGTERM);
+    if (service_ended && !none_left && term != 0) {
+      char name[32];
+      int n = signal_everyone_left(is_pid1, term);
+      log_line(LOG_INFO, "sent %s to %d remaining process(es)", signal_name(term, name, sizeof name), n);
+    }
+    if (service_code >= 0 && none_left) break;
     if (deadline >= 0 && !killed && now_ms() >= deadline) {
       killed = 1;
       int n = signal_everyone_left(is_pid1, SIGKILL);
       if (n > 0) log_line(LOG_WARN, "grace period of %d ms over: sent SIGKILL to %d process(es) still running", settings->grace_ms, n);
     }
   }
-  return service_code;
+  return settings->exit_map[service_code] >= 0 ? settings->exit_map[service_code] : service_code;
 }

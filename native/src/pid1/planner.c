@@ -1,17 +1,22 @@
-// See launch.h.
+// See planner.h.
 //
 // - `node` is one only root could have put there when node-init runs as root: the first on PATH in a
 //   directory nobody else can write, else the one node-init was built with. A PATH directory the service
 //   can write (ENV PATH=/app/node_modules/.bin:$PATH) never supplies it. node-init's bundle and addon are
 //   checked the same way: root runs them.
 // - Variables meant for the service's Node runtime (NODE_* but NODE_INIT_*, UV_*, OPENSSL_CONF) would
-//   apply to node-init's own Node: NODE_OPTIONS=--require would run code in it as root. They move to
-//   NODE_INIT_SAVED_<NAME>; node-init gives them back to the service unchanged.
-// - Node marks its inherited fds 0..15 close-on-exec as it starts, after which they cannot be told from
-//   its own: the fds this process inherited are listed in NODE_INIT_INHERITED_FDS.
-#include "launch.h"
+//   apply to the planner's Node: NODE_OPTIONS=--require would run code in it as root. The planner's
+//   environment goes without them; PID 1 keeps its own, whole, for the service.
+// - The planner gets fds 0-2 and the plan pipe (fd 3) only: the fds PID 1 inherited stay with PID 1 for
+//   the service, with their flags (Node would have made 0-15 close-on-exec and blocking).
+#include "planner.h"
 
 #include <dirent.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -21,7 +26,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../process.h"
 #include "log.h"
+#include "signals.h"
 #include "trust.h"
 
 extern char **environ;
@@ -76,49 +83,81 @@ static int is_runtime_variable(const char *entry) {
   return strncmp(entry, "NODE_", 5) == 0 || strncmp(entry, "UV_", 3) == 0 || (name == 12 && strncmp(entry, "OPENSSL_CONF", 12) == 0);
 }
 
-// "3 5 7": the fds >= 3 this process inherited (not close-on-exec).
-static char *inherited_fds(void) {
-  size_t size = 64, length = 0;
-  char *list = calloc(size, 1);
-  DIR *dir = opendir("/proc/self/fd");
-  struct dirent *entry;
-  while (list && dir && (entry = readdir(dir)) != NULL) {
-    int fd = atoi(entry->d_name);
-    if (entry->d_name[0] == '.' || fd < 3 || fd == dirfd(dir)) continue;
-    int flags = fcntl(fd, F_GETFD);
-    if (flags < 0 || (flags & FD_CLOEXEC)) continue;
-    if (length + 16 > size) {
-      char *larger = realloc(list, size *= 2);
-      if (larger == NULL) break;
-      list = larger;
-    }
-    length += (size_t)snprintf(list + length, size - length, "%s%d", length ? " " : "", fd);
-  }
-  if (dir) closedir(dir);
-  return list;
-}
-
-static char **node_environment(void) {
+// The planner's environment: PID 1's without the runtime variables, with the plan's fd.
+static char **planner_environment(void) {
   size_t count = 0;
   while (environ[count]) count++;
   char **env = calloc(count + 2, sizeof *env);
   if (env == NULL) return NULL;
   size_t n = 0;
   for (size_t i = 0; i < count; i++) {
-    if (strncmp(environ[i], "NODE_INIT_INHERITED_FDS=", 24) == 0) continue;
-    if (!is_runtime_variable(environ[i])) {
-      env[n++] = environ[i];
-    } else if (asprintf(&env[n], "NODE_INIT_SAVED_%s", environ[i]) >= 0) {
-      n++;
-    }
+    if (!is_runtime_variable(environ[i]) && strncmp(environ[i], "NODE_INIT_PLAN_FD=", 18) != 0) env[n++] = environ[i];
   }
-  char *fds = inherited_fds();
-  if (fds && asprintf(&env[n], "NODE_INIT_INHERITED_FDS=%s", fds) >= 0) n++;
-  free(fds);
+  env[n++] = "NODE_INIT_PLAN_FD=3";
   return env;
 }
 
-int launch_node(int argc, char **argv, const sigset_t *original_mask) {
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+
+// In the forked child: fd 3 becomes the plan's write end, nothing else above 2 stays open, then Node.
+static void exec_planner(const char *node, char **args, char **env, int plan_fd, const sigset_t *original_mask) {
+  if (plan_fd == 3) {
+    fcntl(3, F_SETFD, 0);
+  } else if (dup2(plan_fd, 3) != 3) {
+    _exit(125);
+  }
+  if (syscall(SYS_close_range, 4, ~0U, 0) != 0) {
+    for (int fd = 4; fd < 65536; fd++) close(fd);  // Linux before 5.9
+  }
+  reset_signal_dispositions();
+  sigprocmask(SIG_SETMASK, original_mask, NULL);
+  execve(node, args, env);
+  log_line(LOG_ERROR, "cannot run %s: errno %d", node, errno);
+  _exit(125);
+}
+
+// Reads the whole plan while the planner runs. A stopping signal (TERM, INT, QUIT) ends the planner and
+// node-init: returns that signal. Other signals stay pending, for the service. Returns 0 at the pipe's end.
+static int read_plan(int fd, char **data, size_t *size) {
+  sigset_t stopping;
+  sigemptyset(&stopping);
+  sigaddset(&stopping, SIGTERM);
+  sigaddset(&stopping, SIGINT);
+  sigaddset(&stopping, SIGQUIT);
+  int signals = signalfd(-1, &stopping, SFD_CLOEXEC);
+  size_t capacity = 4096;
+  *size = 0;
+  *data = malloc(capacity);
+  struct pollfd fds[2] = {{fd, POLLIN, 0}, {signals, POLLIN, 0}};
+  for (;;) {
+    if (poll(fds, signals >= 0 ? 2 : 1, -1) < 0) continue;  // EINTR
+    if (signals >= 0 && (fds[1].revents & POLLIN)) {
+      struct signalfd_siginfo info;
+      if (read(signals, &info, sizeof info) == (ssize_t)sizeof info) {
+        close(signals);
+        return (int)info.ssi_signo;
+      }
+    }
+    if (fds[0].revents == 0) continue;
+    if (*data && *size == capacity) {
+      char *larger = realloc(*data, capacity *= 2);
+      if (larger == NULL) break;
+      *data = larger;
+    }
+    ssize_t n = *data ? read(fd, *data + *size, capacity - *size) : -1;
+    if (n > 0) {
+      *size += (size_t)n;
+    } else if (n == 0 || errno != EINTR) {
+      break;
+    }
+  }
+  if (signals >= 0) close(signals);
+  return 0;
+}
+
+int run_planner(int argc, char **argv, const sigset_t *original_mask, plan *out, char **data) {
   int as_root = geteuid() == 0;
   // The package: this program is <package>/bin/node-init (however it was invoked: a symlink on PATH…).
   char self[PATH_MAX], package[PATH_MAX], bundle[PATH_MAX], addon[PATH_MAX], node[PATH_MAX], real[PATH_MAX], why[PATH_MAX + 64];
@@ -156,19 +195,56 @@ int launch_node(int argc, char **argv, const sigset_t *original_mask) {
   if (!find_node(as_root, node, sizeof node)) return 125;
 
   char **args = calloc((size_t)argc + 4, sizeof *args);
-  char **env = node_environment();
+  char **env = planner_environment();
+  int pipe_fds[2];
   if (args == NULL || env == NULL) {
     log_line(LOG_ERROR, "out of memory");
     return 125;
   }
-  // One V8 worker thread instead of one per core: node-init runs little JavaScript (4 threads, not 7).
+  if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
+    log_line(LOG_ERROR, "cannot start the planner: pipe: errno %d", errno);
+    return 125;
+  }
+  // One V8 worker thread instead of one per core: the planner runs little JavaScript.
   args[0] = "node";
   args[1] = "--v8-pool-size=1";
   args[2] = "--";
   args[3] = bundle;
   for (int i = 1; i < argc; i++) args[3 + i] = argv[i];
-  sigprocmask(SIG_SETMASK, original_mask, NULL);
-  execve(node, args, env);
-  log_line(LOG_ERROR, "cannot run %s: errno %d", node, errno);
-  return 125;
+  pid_t planner = fork();
+  if (planner == 0) exec_planner(node, args, env, pipe_fds[1], original_mask);
+  int fork_errno = errno;
+  close(pipe_fds[1]);
+  free(args);
+  free(env);
+  if (planner < 0) {
+    log_line(LOG_ERROR, "cannot start the planner: fork: errno %d", fork_errno);
+    return 125;
+  }
+  size_t size = 0;
+  int stopped_by = read_plan(pipe_fds[0], data, &size);
+  close(pipe_fds[0]);
+  if (stopped_by != 0) {
+    // Setup steps are idempotent: the next start completes what this one began.
+    kill(planner, SIGKILL);
+    waitpid(planner, NULL, 0);
+    char name[32];
+    log_line(LOG_INFO, "%s while planning: the service was not started", signal_name(stopped_by, name, sizeof name));
+    return 128 + stopped_by;
+  }
+  int status;
+  while (waitpid(planner, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFSIGNALED(status)) {
+    char name[32];
+    log_line(LOG_ERROR, "node-init's planner (%s) died of %s; nothing was started", node, signal_name(WTERMSIG(status), name, sizeof name));
+    return 125;
+  }
+  if (WEXITSTATUS(status) != 0) return WEXITSTATUS(status);  // it said why, in one line
+  if (size == 0) return 0;  // --help, --version: nothing to run
+  if (*data == NULL || parse_plan(*data, size, out) != 0) {
+    log_line(LOG_ERROR, "node-init's planner sent a plan this PID 1 cannot read (%zu bytes): are bin/node-init and dist/ from the same build?", size);
+    return 125;
+  }
+  return -1;
 }
