@@ -1,90 +1,15 @@
-// The typed boundary between posix_exec.c and node-init's TypeScript. Every call that can fail returns
-// an errno number (0 = success); src/native.ts turns those into named errors.
+// The typed boundary between posix_exec.c and node-init's TypeScript (the planner). Every call that can
+// fail returns an errno number (0 = success) or a report; src/native.ts turns those into named errors.
+// The privilege drop, exec and the supervisor are the native PID 1's (src/pid1/), not the planner's.
 
 /** [real, effective, saved] user ids of the calling process. */
 export function getresuid(): [number, number, number];
 /** [real, effective, saved] group ids of the calling process. */
 export function getresgid(): [number, number, number];
 
-/** setgroups(2) through libc, which applies it to every thread. */
-export function setgroups(gids: readonly number[]): number;
-/** setresgid(2) through libc (every thread). */
-export function setresgid(real: number, effective: number, saved: number): number;
-/** setresuid(2) through libc (every thread). */
-export function setresuid(real: number, effective: number, saved: number): number;
-/** setuid(2); used to prove a drop is permanent (must return EPERM). */
-export function setuid(uid: number): number;
-
-/**
- * Replaces the process with `path`, after giving it a clean start: every signal disposition default,
- * empty signal mask, fds 0-2 open across exec in the blocking mode they had when this module loaded,
- * and of the fds >= 3 only `keepFds` (every other one is marked close-on-exec). Returns only on
- * failure, with errno.
- */
-export function execve(path: string, argv: readonly string[], envp: readonly string[], keepFds: readonly number[]): number;
-
-/**
- * Leaves the controlling terminal unless this process leads the session that owns it (TIOCNOTTY, which
- * for a non-leader sends no signal). Exec mode calls it right before execve(). Returns errno (0 also
- * when there is no controlling terminal).
- */
-export function giveUpForeignTerminal(): number;
-
-/** What failed in spawn(): 0 the child's execve (or fork, with pid -1 and no child), 1 leaving the terminal. */
-export type SpawnStep = 0 | 1;
-
-/**
- * Forks and execs `path` with the same clean start as execve(). newSession: the child calls setsid();
- * takeTerminal (with newSession): it makes fd 0 its controlling terminal. giveUpForeignTerminal (without
- * newSession): the child leaves the controlling terminal unless the caller leads the session that owns
- * it. Returns [pid, 0, 0], or [-1, errno, step] when fork or a step in the child failed.
- */
-export function spawn(
-  path: string,
-  argv: readonly string[],
-  envp: readonly string[],
-  keepFds: readonly number[],
-  newSession: boolean,
-  takeTerminal: boolean,
-  giveUpForeignTerminal: boolean,
-): [number, number, SpawnStep];
-
 /** The highest capability number the running kernel knows (40 on 5.9+). */
 export function lastCapability(): number;
-/** Drops every capability but `keep` from the calling thread's bounding set (needs CAP_SETPCAP). Returns errno. */
-export function limitBoundingSet(keep: readonly number[]): number;
-/** prctl(PR_SET_KEEPCAPS): the calling thread keeps its permitted set across a uid change from 0. Returns errno. */
-export function setKeepCapabilities(on: boolean): number;
-/**
- * The calling thread's permitted, effective, inheritable and ambient sets become exactly `caps`
- * (capability numbers). Returns errno.
- */
-export function setCapabilities(caps: readonly number[]): number;
-/** prctl(PR_SET_NO_NEW_PRIVS, 1) on the calling thread (inherited by children, kept across execve). Returns errno. */
-export function setNoNewPrivs(): number;
-
-/** Routes `signals` and SIGCHLD to waitEvents() (through a self-pipe). Returns errno. */
-export function installSignalHandlers(signals: readonly number[]): number;
-
-export interface Events {
-  /** Signals received since the last call, in order. */
-  signals: number[];
-  /** Children reaped: [pid, exit code or -1, terminating signal or -1]. */
-  exits: Array<[number, number, number]>;
-  /** waitpid(-1) reported ECHILD: node-init has no child left. */
-  noChildren: boolean;
-}
-
-/** Blocks until a signal arrives or timeoutMs passes (-1: no timeout), then reaps every exited child. */
-export function waitEvents(timeoutMs: number): Events;
-
-/** Gives up the controlling terminal node-init owns as session leader (TIOCNOTTY on fd 0). Returns errno (ENOTTY: not such a leader). */
-export function detachTerminal(): number;
-/** prctl(PR_SET_CHILD_SUBREAPER, 1). Returns errno. */
-export function setChildSubreaper(): number;
-/** prctl(PR_SET_PDEATHSIG, signal). Returns errno. */
-export function setParentDeathSignal(signal: number): number;
-
+/** SIGRTMIN and SIGRTMAX as this libc defines them (Node's os.constants lacks them). */
 export const SIGRTMIN: number;
 export const SIGRTMAX: number;
 

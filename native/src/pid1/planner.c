@@ -26,7 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../process.h"
+#include "process.h"
 #include "log.h"
 #include "signals.h"
 #include "trust.h"

@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../process.h"
+#include "process.h"
 #include "log.h"
 
 extern char **environ;

@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../process.h"
+#include "process.h"
 #include "log.h"
 #include "service.h"
 #include "signals.h"

@@ -1,6 +1,5 @@
-// The process-level pieces shared by the addon and the PID 1 program: the clean signal state a service
-// starts with, and the controlling terminal. All async-signal-safe: they also run in a child forked
-// from the multithreaded Node process.
+// The process-level pieces of PID 1: the clean signal state a service (or the planner) starts with, and
+// the controlling terminal. All async-signal-safe: they run in forked children too.
 #pragma once
 #include <stdbool.h>
 
