@@ -15,7 +15,8 @@ describe('node app image', () => {
     const name = await startDetached('supervise', [], IMAGES.app);
     await waitForLog(name, 'listening on 3000');
     const processes = await top(name);
-    expect(processes.map((p) => p.args)).toEqual([expect.stringContaining('dist/node-init.js'), 'node server.js']);
+    // PID 1 is node-init's own program; the planner (node) is gone.
+    expect(processes.map((p) => p.args)).toEqual(['node-init --user node -- node server.js', 'node server.js']);
     expect(processes.filter((p) => p.uid === 0)).toEqual([]);
     expect(processes.every((p) => p.uid === 1000)).toBe(true);
     expect(await askApp(name)).toEqual({ uid: 1000, gid: 1000, groups: [1000] });

@@ -93,7 +93,8 @@ describe(`redis on node-init (${IMAGES.redis}) only`, () => {
     const name = await startDetached('noroot', [], IMAGES.redis);
     await waitForRedis(name);
     const processes = await top(name);
-    expect(processes.map((p) => p.args)).toEqual([expect.stringContaining('dist/node-init.js'), 'redis-server *:6379']);
+    // PID 1 is node-init's own program; the planner (node) is gone.
+    expect(processes.map((p) => p.args)).toEqual([expect.stringMatching(/^node-init --user redis /), 'redis-server *:6379']);
     expect(processes.filter((p) => p.uid !== REDIS_UID)).toEqual([]);
   });
 
