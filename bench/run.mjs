@@ -6,7 +6,7 @@
 //   start-up        run /bin/true through the tool (median of RUNS)
 //   forwarding      SIGTERM from outside to the service, through the init (median and p99 of SIGNALS)
 //   reaping         ORPHANS zombies handed to the init (as PID 1) at once: time until none is left
-//   resident cost   VmRSS, RssAnon, threads of the init while it supervises `sleep`
+//   resident cost   VmRSS, RssAnon, Pss, threads of the init while it supervises `sleep`
 //   idle wake-ups   context switches of all the init's threads over IDLE_SECONDS, per minute
 //   chown           CHOWN_WORKLOADS: node-init --chown vs chown -Rh vs find + chown, each on a fresh copy
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -49,11 +49,11 @@ const version = (argv) => {
 
 /** How each init runs CMD... when it is not PID 1 (pid1: false) or is (pid1: true). */
 const INITS = [
-  // Nothing to plan: the native PID 1 supervises alone. With any option, Node does (issue 12's next step
-  // makes Node a short-lived planner there too).
-  { name: 'node-init -- CMD (native)', argv: (cmd) => [NODE_INIT, '--', ...cmd], version: () => version([NODE_INIT, '--version']) },
-  { name: 'node-init --grace-period 3600 -- CMD (Node)', argv: (cmd) => [NODE_INIT, '--grace-period', '3600', '--', ...cmd], version: () => '' },
-  { name: 'node-init --user nobody -- CMD (Node)', argv: (cmd) => [NODE_INIT, '--grace-period', '3600', '--user', 'nobody', '--', ...cmd], version: () => '' },
+  // Nothing to plan: the native PID 1 supervises alone. With any option, Node plans as a short-lived
+  // child first, then the same native PID 1 carries out the plan.
+  { name: 'node-init -- CMD (nothing to plan)', argv: (cmd) => [NODE_INIT, '--', ...cmd], version: () => version([NODE_INIT, '--version']) },
+  { name: 'node-init --grace-period 3600 -- CMD (planned)', argv: (cmd) => [NODE_INIT, '--grace-period', '3600', '--', ...cmd], version: () => '' },
+  { name: 'node-init --user nobody -- CMD (planned)', argv: (cmd) => [NODE_INIT, '--grace-period', '3600', '--user', 'nobody', '--', ...cmd], version: () => '' },
   { name: 'tini', argv: (cmd, pid1) => ['tini', ...(pid1 ? [] : ['-s']), '--', ...cmd], version: () => version(['tini', '--version']) },
   { name: 'dumb-init', argv: (cmd) => ['dumb-init', ...cmd], version: () => version(['dumb-init', '--version']) },
   { name: 'catatonit', argv: (cmd) => ['catatonit', '--', ...cmd], version: () => version(['catatonit', '--version']) },
@@ -131,6 +131,8 @@ async function residentAndIdle() {
     vmRssKb: statusValue(pid, 'VmRSS'),
     rssAnonKb: statusValue(pid, 'RssAnon'),
     rssFileKb: statusValue(pid, 'RssFile'),
+    // Pss: the shared pages (libc) divided among the processes mapping them.
+    pssKb: Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))[1]),
     threads: statusValue(pid, 'Threads'),
     wakeupsPerMinute: Math.round(((threadSwitches(pid) - before[i]) * 60) / IDLE_SECONDS),
   }));
@@ -202,8 +204,8 @@ function markdown(results, command) {
 
   const m = results.resident;
   lines.push(`## Resident cost while supervising \`sleep\` (PID 1), and wake-ups over ${IDLE_SECONDS} s idle${when('resident')}`, '');
-  t(['init', 'VmRSS kB', 'RssAnon kB', 'RssFile kB', 'threads', 'wake-ups/min', 'VmRSS vs best peer', 'RssAnon vs best peer'],
-    m.map((row) => [row.name, row.vmRssKb, row.rssAnonKb, row.rssFileKb, row.threads, row.wakeupsPerMinute, ratio(row.vmRssKb, fastestPeer(m, 'vmRssKb')), ratio(row.rssAnonKb, fastestPeer(m, 'rssAnonKb'))].map(String)));
+  t(['init', 'VmRSS kB', 'RssAnon kB', 'RssFile kB', 'Pss kB', 'threads', 'wake-ups/min', 'VmRSS vs best peer', 'RssAnon vs best peer', 'Pss vs best peer'],
+    m.map((row) => [row.name, row.vmRssKb, row.rssAnonKb, row.rssFileKb, row.pssKb, row.threads, row.wakeupsPerMinute, ratio(row.vmRssKb, fastestPeer(m, 'vmRssKb')), ratio(row.rssAnonKb, fastestPeer(m, 'rssAnonKb')), ratio(row.pssKb, fastestPeer(m, 'pssKb'))].map(String)));
   lines.push(results.notes, '');
 
   lines.push(`## --chown, start-up included (median; each tool on a fresh copy of the same tree)${when('chown')}`, '');
@@ -220,14 +222,12 @@ function markdown(results, command) {
   return lines.join('\n');
 }
 
-const NOTES = `The native row is node-init's PID 1 program alone (nothing to plan: no option, no NODE_INIT_*). With an
-option node-init is still a Node process as PID 1, until the planner protocol (issue 12) makes Node a
-short-lived child there too. What that Node row's resident cost is: a Node process. RssFile is the \`node\` binary's own pages
-(shared with the page cache and with any other Node process on the machine, such as a Node service);
-RssAnon is V8's heap and Node's own allocations: an idle \`node -e\` started the same way holds 5.2 MB
-here, so node-init's own code and the addon add about 1.3 MB (pino loads only when a line is logged). bin/node-init starts Node with \`--v8-pool-size=1\`, which takes it from 7 threads to
-4 (main, one V8 worker, V8's delayed-task thread, Node's inspector signal thread), and node-init never
-starts libuv's threadpool. Its supervise loop blocks in poll(2) on a self-pipe: no timer runs while idle.`;
+const NOTES = `Every node-init row is node-init's PID 1 program, a small C executable. With an option (the planned rows)
+Node runs first as a short-lived child that parses, resolves the user, runs the setup steps and writes a
+plan; it has exited before the service starts, so the resident figures are PID 1's alone, and start-up
+includes Node's. PID 1 waits in sigwaitinfo(2): no timer runs while idle. catatonit is linked
+statically, the others against glibc: RssFile is mostly libc's pages, shared with every other process
+using it, which Pss divides among them.`;
 
 const CHOWN_NOTES = `node-init looks at every entry by name (statx) and changes only those whose owner or group differ,
 on PATH's own mount only. In a directory only root can write, nobody can swap an entry between that look

@@ -188,7 +188,7 @@ describe('stopping', () => {
   });
 
   // Each waits well past the grace period it has (500 ms; the default 5 s).
-  it.each([['with options (the TypeScript supervisor)', ['--grace-period', '500ms', '--user', 'nobody'], 1500], ['plain (the native one)', [], 6000]] as const)(
+  it.each([['with options (planned)', ['--grace-period', '500ms', '--user', 'nobody'], 1500], ['plain (nothing to plan)', [], 6000]] as const)(
     'a service that ignores SIGTERM is not killed on node-init\'s own clock, %s: the runtime decides',
     async (_, options, wait) => {
       const started = start(asPid1([...options, '--', 'sh', '-c', 'trap "" TERM; echo ready; while :; do sleep 0.05; done']));

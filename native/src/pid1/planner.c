@@ -146,7 +146,8 @@ static int read_plan(int fd, char **data, size_t *size) {
       if (larger == NULL) break;
       *data = larger;
     }
-    ssize_t n = *data ? read(fd, *data + *size, capacity - *size) : -1;
+    if (*data == NULL) break;  // out of memory: the caller sees no plan
+    ssize_t n = read(fd, *data + *size, capacity - *size);
     if (n > 0) {
       *size += (size_t)n;
     } else if (n == 0 || errno != EINTR) {
