@@ -1,4 +1,4 @@
 'use strict';
-// Loaded before anything else in node-init: the module's init records which fds were inherited and the
-// stdio file-status flags before Node or node-init can change them (see src/posix_exec.c).
+// For the tests and tools that load the addon as a package; node-init's planner loads the .node file by
+// the real path PID 1 checked (src/native.ts).
 module.exports = require('./build/Release/posix_exec.node');

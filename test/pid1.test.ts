@@ -109,6 +109,23 @@ describe('nothing to plan: node-init -- COMMAND is supervised without Node', () 
     expect(result.code).toBe(143);
   });
 
+  it('exec mode: a SIGTERM pending when the plan has been carried out ends node-init (143), nothing started', async () => {
+    const dir = tempDir();
+    chmodSync(dir, 0o777);
+    const marker = join(dir, 'started');
+    const script = 'import os, signal, sys; signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGTERM]); os.kill(os.getpid(), signal.SIGTERM); os.execv(sys.argv[1], sys.argv[1:])';
+    const result = await run(['unshare', '--pid', '--fork', '--mount-proc', 'python3', '-c', script, NODE_INIT, '--exec', '--user', 'nobody', '--', 'touch', marker], { timeoutMs: 10_000 });
+    expect(result.code).toBe(143);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  // A caller's ignored SIGCHLD survives exec: the kernel would reap the service itself.
+  it.each([['plain', []], ['planned', ['--user', 'nobody']]] as const)('an ignored SIGCHLD at start still gives the service\'s exit code (%s)', async (_, flags) => {
+    const script = 'import os, signal, sys; signal.signal(signal.SIGCHLD, signal.SIG_IGN); os.execv(sys.argv[1], sys.argv[1:])';
+    const result = await run(['python3', '-c', script, NODE_INIT, ...flags, '--', 'sh', '-c', 'exit 3'], { timeoutMs: 10_000 });
+    expect(result.code).toBe(3);
+  });
+
   it('the service gets the environment and the fds PID 1 was given, byte for byte', async () => {
     // LC_CTYPE set: python3 (with-fds.py) would otherwise add one to the environment itself (PEP 538).
     const env = { NODE_OPTIONS: '--require /nonexistent.js', UV_USE_IO_URING: '1', ODD: 'a\nb "c" $d \\e', EMPTY: '', LC_CTYPE: 'C.UTF-8' };

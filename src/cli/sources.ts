@@ -7,7 +7,8 @@ import { envName, OPTIONS, type OptionName, type OptionSpec } from './options.js
 
 const SETTABLE = (OPTIONS as readonly OptionSpec[]).filter((option) => !option.commandLineOnly);
 /** node-init's own variables that are not options. */
-const OTHER_VARIABLES = new Set(['NODE_INIT_LOG_LEVEL', 'NODE_INIT_PLAN_FD']);
+// (NODE_INIT_PLAN_FD and NODE_INIT_ADDON are set by PID 1 for the planner, in place of any the user set.)
+const OTHER_VARIABLES = new Set(['NODE_INIT_LOG_LEVEL', 'NODE_INIT_PLAN_FD', 'NODE_INIT_ADDON']);
 const TRUE = ['1', 'true', 'yes', 'on'];
 const FALSE = ['0', 'false', 'no', 'off', ''];
 
@@ -35,7 +36,7 @@ export function flagsFromEnv(env: NodeJS.ProcessEnv): Flags {
     if (!name.startsWith('NODE_INIT_') || OTHER_VARIABLES.has(name) || value === undefined) continue;
     const option = byName.get(name);
     if (!option) {
-      throw new NodeInitError(`unknown variable ${name}; node-init reads ${[...byName.keys(), ...OTHER_VARIABLES].filter((n) => n !== 'NODE_INIT_PLAN_FD').join(', ')}`);
+      throw new NodeInitError(`unknown variable ${name}; node-init reads ${[...byName.keys(), ...OTHER_VARIABLES].filter((n) => n !== 'NODE_INIT_PLAN_FD' && n !== 'NODE_INIT_ADDON').join(', ')}`);
     }
     flags.set(option.name as OptionName, flagValues(option, value, name));
   }

@@ -13,8 +13,10 @@
 
 #include "log.h"
 
-// Drops every capability but `keep` from the bounding set, so no execve (setuid-root or file-capability
-// binaries included) can bring one back. Needs CAP_SETPCAP: before the uid change.
+// With --cap-add: drops every capability but `keep` from the bounding set, so no execve (setuid-root or
+// file-capability binaries included) can bring another back. Needs CAP_SETPCAP: before the uid change.
+// Without --cap-add the bounding set stays as the runtime gave it, as with gosu: a setuid-root program
+// the image holds still runs as root for the service; --no-new-privs is what forbids that.
 static int limit_bounding_set(uint64_t keep) {
   for (int cap = 0; cap < 64 && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++) {
     if (!(keep & (UINT64_C(1) << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0) return -1;

@@ -59,7 +59,16 @@ static char **service_environment(const plan *p) {
     size_t i = 0;
     while (i < n && strncmp(env[i], p->env[j], name) != 0) i++;
     env[i] = p->env[j];
-    if (i == n) n++;
+    if (i == n) {
+      n++;
+      continue;
+    }
+    // Any later copy of the same name goes: some programs read the last one.
+    size_t kept = i + 1;
+    for (size_t k = i + 1; k < n; k++) {
+      if (strncmp(env[k], p->env[j], name) != 0) env[kept++] = env[k];
+    }
+    n = kept;
   }
   env[n] = NULL;
   return env;
@@ -113,6 +122,9 @@ int main(int argc, char **argv) {
   sigset_t all, original;
   sigfillset(&all);
   sigprocmask(SIG_SETMASK, &all, &original);
+  // An ignored SIGCHLD (a caller's choice survives exec) would have the kernel reap every child itself:
+  // PID 1 would never learn the service's exit code.
+  signal(SIGCHLD, SIG_DFL);
   pid_t parent_at_start = getppid();
   log_setup(LOG_WARN, isatty(STDERR_FILENO));
   int first = plain_command(argc, argv);

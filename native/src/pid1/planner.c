@@ -4,9 +4,12 @@
 //   directory nobody else can write, else the one node-init was built with. A PATH directory the service
 //   can write (ENV PATH=/app/node_modules/.bin:$PATH) never supplies it. node-init's bundle and addon are
 //   checked the same way: root runs them.
-// - Variables meant for the service's Node runtime (NODE_* but NODE_INIT_*, UV_*, OPENSSL_CONF) would
-//   apply to the planner's Node: NODE_OPTIONS=--require would run code in it as root. The planner's
-//   environment goes without them; PID 1 keeps its own, whole, for the service.
+// - Variables meant for the service's Node runtime (NODE_* but NODE_INIT_*, UV_*), the loader (LD_*),
+//   iconv (GCONV_PATH) and OpenSSL (OPENSSL_*, SSL_CERT_*) would apply to the planner, as root:
+//   NODE_OPTIONS=--require would run code in it. The planner's environment goes without them; PID 1
+//   keeps its own, whole, for the service.
+// - The addon the planner loads is the one checked here, by its real path (NODE_INIT_ADDON): not
+//   whatever require() would find up the node_modules chain or in $HOME/.node_modules.
 // - The planner gets fds 0-2 and the plan pipe (fd 3) only: the fds PID 1 inherited stay with PID 1 for
 //   the service, with their flags (Node would have made 0-15 close-on-exec and blocking).
 #include "planner.h"
@@ -72,28 +75,33 @@ static int find_node(int as_root, char *out, size_t size) {
   return 0;
 }
 
-static int is_runtime_variable(const char *entry) {
+// What would change how root's Node, or the libraries it loads, behave: the variables meant for the
+// service's Node runtime and for the dynamic loader, iconv and OpenSSL (ENV LD_LIBRARY_PATH=/app/lib
+// would have root load libraries from a directory the service can write).
+static int changes_the_planner(const char *entry) {
+  static const char *const prefixes[] = {"NODE_", "UV_", "LD_", "OPENSSL_", "GCONV_PATH=", "SSL_CERT_"};
   if (strncmp(entry, "NODE_INIT_", 10) == 0) return 0;
-  const char *equals = strchr(entry, '=');
-  if (equals == NULL || equals == entry) return 0;
-  for (const char *p = entry; p < equals; p++) {
-    if (!(*p == '_' || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))) return 0;
+  for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
+    if (strncmp(entry, prefixes[i], strlen(prefixes[i])) == 0) return 1;
   }
-  size_t name = (size_t)(equals - entry);
-  return strncmp(entry, "NODE_", 5) == 0 || strncmp(entry, "UV_", 3) == 0 || (name == 12 && strncmp(entry, "OPENSSL_CONF", 12) == 0);
+  return 0;
 }
 
 // The planner's environment: PID 1's without the runtime variables, with the plan's fd.
-static char **planner_environment(void) {
+static char **planner_environment(const char *addon) {
   size_t count = 0;
   while (environ[count]) count++;
-  char **env = calloc(count + 2, sizeof *env);
+  char **env = calloc(count + 3, sizeof *env);
   if (env == NULL) return NULL;
   size_t n = 0;
   for (size_t i = 0; i < count; i++) {
-    if (!is_runtime_variable(environ[i]) && strncmp(environ[i], "NODE_INIT_PLAN_FD=", 18) != 0) env[n++] = environ[i];
+    if (!changes_the_planner(environ[i]) && strncmp(environ[i], "NODE_INIT_PLAN_FD=", 18) != 0 && strncmp(environ[i], "NODE_INIT_ADDON=", 16) != 0) env[n++] = environ[i];
   }
   env[n++] = "NODE_INIT_PLAN_FD=3";
+  if (asprintf(&env[n], "NODE_INIT_ADDON=%s", addon) < 0) {
+    free(env);
+    return NULL;
+  }
   return env;
 }
 
@@ -108,9 +116,7 @@ static void exec_planner(const char *node, char **args, char **env, int plan_fd,
   } else if (dup2(plan_fd, 3) != 3) {
     _exit(125);
   }
-  if (syscall(SYS_close_range, 4, ~0U, 0) != 0) {
-    for (int fd = 4; fd < 65536; fd++) close(fd);  // Linux before 5.9
-  }
+  close_fds_from(4);
   reset_signal_dispositions();
   sigprocmask(SIG_SETMASK, original_mask, NULL);
   execve(node, args, env);
@@ -132,7 +138,10 @@ static int read_plan(int fd, char **data, size_t *size) {
   *data = malloc(capacity);
   struct pollfd fds[2] = {{fd, POLLIN, 0}, {signals, POLLIN, 0}};
   for (;;) {
-    if (poll(fds, signals >= 0 ? 2 : 1, -1) < 0) continue;  // EINTR
+    if (poll(fds, signals >= 0 ? 2 : 1, -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
     if (signals >= 0 && (fds[1].revents & POLLIN)) {
       struct signalfd_siginfo info;
       if (read(signals, &info, sizeof info) == (ssize_t)sizeof info) {
@@ -143,10 +152,14 @@ static int read_plan(int fd, char **data, size_t *size) {
     if (fds[0].revents == 0) continue;
     if (*data && *size == capacity) {
       char *larger = realloc(*data, capacity *= 2);
-      if (larger == NULL) break;
-      *data = larger;
+      if (larger == NULL) {
+        free(*data);
+        *data = NULL;
+      } else {
+        *data = larger;
+      }
     }
-    if (*data == NULL) break;  // out of memory: the caller sees no plan
+    if (*data == NULL) break;  // out of memory: the caller ends the planner
     ssize_t n = read(fd, *data + *size, capacity - *size);
     if (n > 0) {
       *size += (size_t)n;
@@ -161,7 +174,7 @@ static int read_plan(int fd, char **data, size_t *size) {
 int run_planner(int argc, char **argv, const sigset_t *original_mask, plan *out, char **data) {
   int as_root = geteuid() == 0;
   // The package: this program is <package>/bin/node-init (however it was invoked: a symlink on PATH…).
-  char self[PATH_MAX], package[PATH_MAX], bundle[PATH_MAX], addon[PATH_MAX], node[PATH_MAX], real[PATH_MAX], why[PATH_MAX + 64];
+  char self[PATH_MAX], package[PATH_MAX], bundle[PATH_MAX], addon[PATH_MAX], node[PATH_MAX], why[PATH_MAX + 64];
   ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
   if (n <= 0) {
     log_line(LOG_ERROR, "cannot find node-init's own files: /proc/self/exe: errno %d (is /proc mounted?)", errno);
@@ -179,24 +192,29 @@ int run_planner(int argc, char **argv, const sigset_t *original_mask, plan *out,
   }
   snprintf(bundle, sizeof bundle, "%.*s/dist/node-init.js", PATH_MAX - 128, package);
   snprintf(addon, sizeof addon, "%.*s/node_modules/posix-exec-native/build/Release/posix_exec.node", PATH_MAX - 128, package);
-  if (access(bundle, F_OK) != 0) {
-    log_line(LOG_ERROR, "node-init's bundle %s is missing; build it (npm run build)", bundle);
-    return 125;
-  }
-  if (as_root) {
-    const char *own[] = {bundle, addon};
-    for (size_t i = 0; i < 2; i++) {
-      if (i == 1 && access(addon, F_OK) != 0) continue;  // Node reports a missing addon itself
-      if (!only_root_can_write(own[i], real, sizeof real, why, sizeof why)) {
+  // Node gets both by the real paths checked here: nothing can be swapped in by a symlink meanwhile
+  // (only root can write any directory on them, when root).
+  char bundle_real[PATH_MAX], addon_real[PATH_MAX];
+  const char *own[] = {bundle, addon};
+  char *real_of[] = {bundle_real, addon_real};
+  for (size_t i = 0; i < 2; i++) {
+    if (access(own[i], F_OK) != 0) {
+      log_line(LOG_ERROR, "node-init's %s %s is missing; build it (npm run build, or npm rebuild posix-exec-native)", i == 0 ? "bundle" : "addon", own[i]);
+      return 125;
+    }
+    if (as_root ? !only_root_can_write(own[i], real_of[i], PATH_MAX, why, sizeof why) : realpath(own[i], real_of[i]) == NULL) {
+      if (as_root) {
         log_line(LOG_ERROR, "refusing to run %s as root: %s; install node-init where only root can write (npm install -g, or COPY it as root)", own[i], why);
-        return 125;
+      } else {
+        log_line(LOG_ERROR, "cannot resolve %s: errno %d", own[i], errno);
       }
+      return 125;
     }
   }
   if (!find_node(as_root, node, sizeof node)) return 125;
 
   char **args = calloc((size_t)argc + 4, sizeof *args);
-  char **env = planner_environment();
+  char **env = planner_environment(addon_real);
   int pipe_fds[2];
   if (args == NULL || env == NULL) {
     log_line(LOG_ERROR, "out of memory");
@@ -210,7 +228,7 @@ int run_planner(int argc, char **argv, const sigset_t *original_mask, plan *out,
   args[0] = "node";
   args[1] = "--v8-pool-size=1";
   args[2] = "--";
-  args[3] = bundle;
+  args[3] = bundle_real;
   for (int i = 1; i < argc; i++) args[3 + i] = argv[i];
   pid_t planner = fork();
   if (planner == 0) exec_planner(node, args, env, pipe_fds[1], original_mask);
@@ -225,6 +243,12 @@ int run_planner(int argc, char **argv, const sigset_t *original_mask, plan *out,
   size_t size = 0;
   int stopped_by = read_plan(pipe_fds[0], data, &size);
   close(pipe_fds[0]);
+  if (stopped_by == 0 && *data == NULL) {
+    kill(planner, SIGKILL);  // it may be blocked writing the rest
+    waitpid(planner, NULL, 0);
+    log_line(LOG_ERROR, "out of memory reading the plan; nothing was started");
+    return 125;
+  }
   if (stopped_by != 0) {
     // Setup steps are idempotent: the next start completes what this one began.
     kill(planner, SIGKILL);

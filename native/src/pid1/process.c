@@ -1,11 +1,16 @@
 // See process.h.
 #include "process.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -51,4 +56,38 @@ int give_up_own_terminal(void) {
   int rc = ioctl(STDIN_FILENO, TIOCNOTTY) == 0 ? 0 : errno;
   sigaction(SIGHUP, &old_hup, NULL);
   return rc;
+}
+
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+
+// Closes fds first..last (inclusive); nothing when the range is empty.
+static void close_span(int first, int last) {
+  if (first > last) return;
+  if (syscall(SYS_close_range, (unsigned)first, (unsigned)last, 0) == 0) return;
+  // Linux before 5.9: each open fd in the span, as /proc lists them, or every number up to the limit.
+  DIR *dir = opendir("/proc/self/fd");
+  if (dir != NULL) {
+    int self = dirfd(dir);
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL) {
+      int fd = atoi(entry->d_name);
+      if (entry->d_name[0] != '.' && fd >= first && fd <= last && fd != self) close(fd);
+    }
+    closedir(dir);
+    return;
+  }
+  struct rlimit limit;
+  long top = getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY ? (long)limit.rlim_cur : 1048576;
+  for (long fd = first; fd <= last && fd < top; fd++) close((int)fd);
+}
+
+void close_fds_from(int first) { close_span(first, INT_MAX); }
+
+void close_all_but(int keep_a, int keep_b) {
+  int low = keep_a < keep_b ? keep_a : keep_b, high = keep_a < keep_b ? keep_b : keep_a;
+  close_span(3, low - 1);
+  close_span(low + 1, high - 1);
+  close_span(high + 1, INT_MAX);
 }

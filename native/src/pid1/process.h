@@ -15,3 +15,7 @@ int leave_controlling_terminal(void);
 // As the session leader that owns the terminal on fd 0, gives it up so that a child's new session can
 // take it (SIGHUP to our own group meanwhile is ignored). Returns errno; ENOTTY when not that leader.
 int give_up_own_terminal(void);
+// Closes every fd >= first (close_range, or what /proc/self/fd lists, or every number up to the limit).
+void close_fds_from(int first);
+// Closes every fd >= 3 but keep_a and keep_b.
+void close_all_but(int keep_a, int keep_b);

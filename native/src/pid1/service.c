@@ -17,6 +17,7 @@
 
 #include "process.h"
 #include "log.h"
+#include "signals.h"
 
 extern char **environ;
 
@@ -119,28 +120,6 @@ static int report_failure(const char *name, const failure *f) {
   }
 }
 
-#ifndef SYS_close_range
-#define SYS_close_range 436
-#endif
-
-// Closes every fd >= 3 but `keep_a` and `keep_b`.
-static void close_all_but(int keep_a, int keep_b) {
-  int low = keep_a < keep_b ? keep_a : keep_b, high = keep_a < keep_b ? keep_b : keep_a;
-  if (syscall(SYS_close_range, 3, low - 1, 0) == 0 && syscall(SYS_close_range, low + 1, high - 1, 0) == 0 &&
-      syscall(SYS_close_range, high + 1, ~0U, 0) == 0) {
-    return;
-  }
-  DIR *dir = opendir("/proc/self/fd");  // Linux before 5.9
-  if (dir == NULL) return;
-  int self = dirfd(dir);
-  struct dirent *entry;
-  while ((entry = readdir(dir)) != NULL) {
-    int fd = atoi(entry->d_name);
-    if (fd >= 3 && fd != self && fd != keep_a && fd != keep_b) close(fd);
-  }
-  closedir(dir);
-}
-
 pid_t start_service(const service_spec *spec, int *exit_code) {
   int here = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (chdir("/") != 0) log_line(LOG_WARN, "cannot leave the working directory for /: errno %d", errno);
@@ -201,7 +180,31 @@ pid_t start_service(const service_spec *spec, int *exit_code) {
   return -1;
 }
 
+// Exec mode unblocks every signal right before execve. A signal that arrived meanwhile (after the plan,
+// during the drop) would then hit PID 1 with its default action: dropped by the kernel for a namespace's
+// PID 1, or killing node-init before the service starts. A stop (TERM, INT, QUIT) ends node-init as it
+// would have ended the planner; any other is said and dropped: there is no service yet to get it.
+static int take_pending_signals(void) {
+  sigset_t all;
+  sigfillset(&all);
+  struct timespec now = {0, 0};
+  siginfo_t info;
+  int sig, stop = 0;
+  char name[32];
+  while ((sig = sigtimedwait(&all, &info, &now)) > 0) {
+    if (sig == SIGTERM || sig == SIGINT || sig == SIGQUIT) {
+      if (!stop) stop = sig;
+    } else if (sig != SIGCHLD) {
+      log_line(LOG_INFO, "%s arrived before the service started (exec mode): dropped", signal_name(sig, name, sizeof name));
+    }
+  }
+  if (stop) log_line(LOG_INFO, "%s before the service started: it was not started", signal_name(stop, name, sizeof name));
+  return stop;
+}
+
 int exec_service(char **argv) {
+  int stop = take_pending_signals();
+  if (stop) return 128 + stop;
   if (!leads_session()) {
     int err = leave_controlling_terminal();
     if (err != 0) {
