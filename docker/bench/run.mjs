@@ -113,8 +113,9 @@ ${rows.map((row) => `| ${row.join(' | ')} |`).join('\n')}
 Time to ready runs from \`docker run\` to redis logging "Ready to accept connections" (the container is
 created and started, the init starts, /data is handed to redis, the user is switched, redis loads).
 \`docker stop\` sends SIGTERM to PID 1, which forwards it; redis saves its key and exits; every stop above
-ended with exit code 0, well before Docker's 10 s timeout. PID 1 is node-init (a Node process) in one
-image and dumb-init in the other; all processes adds redis-server.
+ended with exit code 0, well before Docker's 10 s timeout. PID 1 is node-init's native program (Node
+planned, then exited, before redis started) in one image and dumb-init in the other; all processes adds
+redis-server.
 `;
 writeFileSync(join(ROOT, 'docker/BENCHMARKS-docker.md'), markdown);
 process.stdout.write(markdown);
