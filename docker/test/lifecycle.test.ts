@@ -2,7 +2,7 @@
 // (ENTRYPOINT ["node-init", "--user", "node", "--"]). Docker's SIGKILL at the end of `docker stop -t`
 // shows as exit code 137: none of these may end that way.
 import { describe, expect, it } from 'vitest';
-import { cleanUpAfterEach, docker, dockerOk, IMAGES, inspect, startDetached, waitForLog } from './helpers.js';
+import { cleanUpAfterEach, docker, dockerOk, IMAGES, inspect, startDetached, waitForLog, waitForRedis } from './helpers.js';
 
 cleanUpAfterEach();
 
@@ -37,5 +37,16 @@ describe('docker stop follows the runtime\'s clock', () => {
       codes.push(await inspect(name, '{{.State.ExitCode}}'));
     }
     for (const code of codes) expect(['0', '143']).toContain(code);
+  });
+});
+
+describe('PID 1 stays out of the OOM killer\'s way', () => {
+  it('under -m 48m, redis filled until OOM: the kernel kills redis, not node-init, which says so and exits 137', async () => {
+    const name = await startDetached('oom', ['-m', '48m', '--memory-swap', '48m', '-e', 'NODE_INIT_VERBOSE=1'], IMAGES.redis, ['redis-server', '--enable-debug-command', 'yes']);
+    await waitForRedis(name);
+    await docker(['exec', name, 'redis-cli', 'DEBUG', 'POPULATE', '2000000', 'key', '64'], { timeoutMs: 60_000 });
+    await waitForLog(name, 'the service ended (signal SIGKILL)');
+    expect(await inspect(name, '{{.State.OOMKilled}}')).toBe('true');
+    expect(await inspect(name, '{{.State.ExitCode}}')).toBe('137');
   });
 });
