@@ -7,6 +7,9 @@ export function getresuid(): [number, number, number];
 /** [real, effective, saved] group ids of the calling process. */
 export function getresgid(): [number, number, number];
 
+/** isatty(3): whether fd is a terminal. */
+export function isatty(fd: number): boolean;
+
 /** The highest capability number the running kernel knows (40 on 5.9+). */
 export function lastCapability(): number;
 /** SIGRTMIN and SIGRTMAX as this libc defines them (Node's os.constants lacks them). */

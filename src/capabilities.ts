@@ -65,14 +65,3 @@ export function parseCapability(flag: string, text: string): number {
   }
   return cap;
 }
-
-/** The bit mask of a set of capabilities, as in the Cap* lines of /proc/PID/status. */
-export function capabilityMask(caps: readonly number[]): bigint {
-  return caps.reduce((mask, cap) => mask | (1n << BigInt(cap)), 0n);
-}
-
-/** "CAP_NET_BIND_SERVICE,CAP_NET_RAW", or "none". */
-export function maskNames(mask: bigint): string {
-  const names = Array.from({ length: 64 }, (_, cap) => cap).filter((cap) => (mask >> BigInt(cap)) & 1n).map(capabilityName);
-  return names.length === 0 ? 'none' : names.join(',');
-}

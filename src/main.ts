@@ -3,7 +3,6 @@
 // exec or supervise. The planner never touches the service's fds or environment: PID 1 keeps them.
 import { writeSync } from 'node:fs';
 import { basename } from 'node:path';
-import { isatty } from 'node:tty';
 import { earlyLogSettings, parseCommandLine, planFd } from './cli/parse.js';
 import { helpText } from './cli/help.js';
 import { capabilityName } from './capabilities.js';
@@ -11,6 +10,7 @@ import type { Config } from './config.js';
 import { identityVariables } from './environment.js';
 import { ExitCode, NodeInitError } from './errors.js';
 import { createLogger, renderLine, type Logger } from './log.js';
+import { isatty } from './native.js';
 import { encodePlan, type Plan } from './plan.js';
 import { checkCapAdd } from './privileges/cap-add.js';
 import { checkRunningAs } from './privileges/preflight.js';

@@ -26,6 +26,9 @@ export const getresgid = (): IdTriple => triple(addon.getresgid());
 
 export const lastCapability = (): number => addon.lastCapability();
 
+/** Whether `fd` is a terminal (without loading node:tty, which brings node:net and node:stream). */
+export const isatty = (fd: number): boolean => addon.isatty(fd);
+
 export const SIGRTMIN = addon.SIGRTMIN;
 export const SIGRTMAX = addon.SIGRTMAX;
 

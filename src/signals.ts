@@ -1,24 +1,13 @@
-// Signal names and numbers, including the realtime ones Node's os.constants does not list.
+// Signal numbers from their names, realtime ones included (Node's os.constants lacks those); the log's
+// signal names are PID 1's (native/src/pid1/signals.c).
 import { constants } from 'node:os';
 import { NodeInitError } from './errors.js';
 import { SIGRTMAX, SIGRTMIN } from './native.js';
 
 const S = constants.signals;
 
-/** What node-init forwards: every signal a process can catch, except SIGCHLD (node-init's own). */
-export const FORWARDED: readonly number[] = [
-  S.SIGHUP, S.SIGINT, S.SIGQUIT, S.SIGUSR1, S.SIGUSR2, S.SIGPIPE, S.SIGALRM, S.SIGTERM, S.SIGCONT, S.SIGWINCH,
-  S.SIGTSTP, S.SIGTTIN, S.SIGTTOU, S.SIGURG, S.SIGXCPU, S.SIGXFSZ, S.SIGVTALRM, S.SIGPROF, S.SIGIO, S.SIGPWR, S.SIGSYS,
-  ...Array.from({ length: SIGRTMAX - SIGRTMIN + 1 }, (_, i) => SIGRTMIN + i),
-];
-
 const byNumber = new Map<number, string>();
 for (const [name, number] of Object.entries(S)) if (!byNumber.has(number) && name !== 'SIGIOT' && name !== 'SIGPOLL') byNumber.set(number, name);
-
-export function signalName(signal: number): string {
-  if (signal >= SIGRTMIN && signal <= SIGRTMAX) return signal === SIGRTMIN ? 'SIGRTMIN' : `SIGRTMIN+${signal - SIGRTMIN}`;
-  return byNumber.get(signal) ?? `signal ${signal}`;
-}
 
 /** A signal by name (TERM, SIGTERM, term, RTMIN+3) or number; 0 only when allowed. Undefined if unknown. */
 export function signalNumber(text: string, allowZero = false): number | undefined {
