@@ -61,11 +61,11 @@ const INITS = [
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-function timeRuns(argv) {
+function timeRuns(argv, env = process.env) {
   const times = [];
   for (let i = 0; i < RUNS; i++) {
     const start = process.hrtime.bigint();
-    const result = spawnSync(argv[0], argv.slice(1), { stdio: 'ignore' });
+    const result = spawnSync(argv[0], argv.slice(1), { stdio: 'ignore', env });
     if (result.status !== 0) throw new Error(`${argv.join(' ')} exited ${result.status}`);
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
@@ -77,6 +77,9 @@ function startup() {
   rows.push({ name: 'node-init --exec --user nobody', ms: timeRuns([NODE_INIT, '--exec', '--user', 'nobody', '--', '/bin/true']) });
   rows.push({ name: 'gosu nobody', ms: timeRuns(['gosu', 'nobody', '/bin/true']) });
   rows.push({ name: '(/bin/true alone)', ms: timeRuns(['/bin/true']) });
+  // What the planned rows pay for Node: its bare start, as the planner gets it (no NODE_* variable).
+  const bare = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('NODE_')));
+  rows.push({ name: '(node -e 0 alone, no NODE_* variable)', ms: timeRuns([process.execPath, '-e', '0'], bare) });
   return rows;
 }
 
