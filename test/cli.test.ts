@@ -13,6 +13,10 @@ describe('every mistake: one line naming the problem and the fix, exit 125, noth
   it.each([
     [['--bogus', '--', 'true'], 'node-init: unknown option --bogus; run "node-init --help" to see every option'],
     [['-x', 'true'], 'node-init: unknown option -x; run "node-init --help" to see every option'],
+    [['--usr', 'nobody', 'true'], 'node-init: unknown option --usr: did you mean --user? (run "node-init --help" to see every option)'],
+    [['--chwon', '/data', 'true'], 'node-init: unknown option --chwon: did you mean --chown? (run "node-init --help" to see every option)'],
+    [['-user', 'nobody', 'true'], 'node-init: -user: a long option takes two dashes: --user'],
+    [['-chown=/data', 'true'], 'node-init: -chown=/data: a long option takes two dashes: --chown=/data'],
     [['--user'], 'node-init: --user needs a value (SPEC); run "node-init --help" to see every option'],
     [['--user', 'nobody'], 'node-init: no command given: put the command after the options, e.g. node-init --user nobody -- id'],
     [['--user', 'nobody', '--'], 'node-init: no command given: put the command after the options, e.g. node-init --user nobody -- id'],

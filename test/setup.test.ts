@@ -76,6 +76,7 @@ describe('--chmod', () => {
     [['--chmod', 'a+r'], '--chmod "a+r" must be MODE:PATH'],
     [['--chmod', 'a+q:/tmp'], '--chmod "a+q:/tmp" must be MODE:PATH'],
     [['--chmod', '999:/tmp'], '--chmod "999:/tmp" must be MODE:PATH'],
+    [['--chmod', '/data:a+r'], '--chmod "/data:a+r": the mode comes first: --chmod a+r:/data'],
     [['--chmod', 'a+r:/etc'], '--chmod /etc: refused, /etc is a system directory'],
     [['--chmod', 'a+r:/nonexistent-node-init'], '--chmod /nonexistent-node-init: it does not exist'],
   ])('bad %j', async (args, message) => refused(['--exec', ...args], message));
@@ -223,9 +224,12 @@ describe('options from the environment', () => {
   });
 
   it.each([
-    [{ NODE_INIT_CHWON: '/data' }, 'unknown variable NODE_INIT_CHWON; node-init reads NODE_INIT_USER'],
+    [{ NODE_INIT_CHWON: '/data' }, 'unknown variable NODE_INIT_CHWON: did you mean NODE_INIT_CHOWN?'],
+    [{ NODE_INIT_USR: 'nobody' }, 'unknown variable NODE_INIT_USR: did you mean NODE_INIT_USER?'],
+    [{ NODE_INIT_FROBNICATE: '1' }, 'unknown variable NODE_INIT_FROBNICATE; "node-init --help" lists the NODE_INIT_* variables'],
     [{ NODE_INIT_EXEC: 'maybe' }, 'NODE_INIT_EXEC must be 1/true/yes/on or 0/false/no/off, not "maybe"'],
-    [{ NODE_INIT_CHOWN: '/tmp', NODE_INIT_USER: '' }, '--user is empty'],
+    // Empty means unset (compose's ${RUN_USER:-}): here, no user at all.
+    [{ NODE_INIT_CHOWN: '/tmp', NODE_INIT_USER: '' }, '--chown needs --user'],
     [{ NODE_INIT_GRACE_PERIOD: 'soon' }, '--grace-period "soon" is not a duration'],
   ])('%j', (env, message) => refused([], message, env as NodeJS.ProcessEnv));
 });

@@ -2,7 +2,8 @@
 // as "true" (or "false" when the environment or a config file turns it off), so that a higher source
 // can override a lower one either way.
 import { NodeInitError } from '../errors.js';
-import { findLong, findShort, type OptionName, type OptionSpec } from './options.js';
+import { findLong, findShort, OPTIONS, type OptionName, type OptionSpec } from './options.js';
+import { nearest } from './suggest.js';
 
 export type Flags = Map<OptionName, string[]>;
 
@@ -22,6 +23,11 @@ function missingValue(option: OptionSpec): NodeInitError {
   return new NodeInitError(`--${option.name} needs a value (${option.value}); ${HELP_HINT}`);
 }
 
+function unknownLong(given: string, name: string): NodeInitError {
+  const near = nearest(name, (OPTIONS as readonly OptionSpec[]).map((option) => option.name));
+  return new NodeInitError(near === undefined ? `unknown option ${given}; ${HELP_HINT}` : `unknown option ${given}: did you mean --${near}? (${HELP_HINT})`);
+}
+
 /** Splits argv into flags and the command: options stop at "--" or at the first non-option word. */
 export function parseArgv(argv: readonly string[]): { flags: Flags; command: string[] } {
   const flags: Flags = new Map();
@@ -37,7 +43,7 @@ export function parseArgv(argv: readonly string[]): { flags: Flags; command: str
       const eq = arg.indexOf('=');
       const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
       const option = findLong(name);
-      if (!option) throw new NodeInitError(`unknown option --${name}; ${HELP_HINT}`);
+      if (!option) throw unknownLong(`--${name}`, name);
       if (option.value) {
         const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
         if (value === undefined) throw missingValue(option);
@@ -49,6 +55,9 @@ export function parseArgv(argv: readonly string[]): { flags: Flags; command: str
       }
       continue;
     }
+    // A long name with one dash (-user) would read as -u ser: said instead of guessed.
+    const single = arg.slice(1).split('=')[0] as string;
+    if (single.length > 1 && findLong(single)) throw new NodeInitError(`${arg}: a long option takes two dashes: --${arg.slice(1)}`);
     // A cluster of short flags: -vv, -u redis, -uredis.
     for (let j = 1; j < arg.length; j++) {
       const letter = arg[j] as string;

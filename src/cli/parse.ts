@@ -38,7 +38,7 @@ export function earlyLogSettings(argv: readonly string[], env: NodeJS.ProcessEnv
 
 function logSettings(flags: Flags, env: NodeJS.ProcessEnv, stderrIsTerminal: boolean): LogSettings {
   const settings = earlyLogSettings([], env, stderrIsTerminal);
-  if (env.NODE_INIT_LOG_LEVEL !== undefined) oneOf('NODE_INIT_LOG_LEVEL', env.NODE_INIT_LOG_LEVEL, LOG_LEVELS);
+  if (env.NODE_INIT_LOG_LEVEL) oneOf('NODE_INIT_LOG_LEVEL', env.NODE_INIT_LOG_LEVEL, LOG_LEVELS); // empty means unset
   const verbose = countOn(flags, 'verbose');
   if (verbose > 0) settings.level = verbose > 1 ? 'debug' : 'info';
   const format = valueOf(flags, 'log-format');
@@ -97,6 +97,10 @@ function absolutePath(flag: string, path: string): string {
 function chmodStep(value: string): ChmodStep {
   const colon = value.indexOf(':');
   const mode = colon > 0 ? parseMode(value.slice(0, colon)) : undefined;
+  const last = value.lastIndexOf(':');
+  if (mode === undefined && value.startsWith('/') && last > 0 && parseMode(value.slice(last + 1)) !== undefined) {
+    throw new NodeInitError(`--chmod "${value}": the mode comes first: --chmod ${value.slice(last + 1)}:${value.slice(0, last)}`);
+  }
   if (mode === undefined) {
     throw new NodeInitError(`--chmod "${value}" must be MODE:PATH with an octal (0644) or symbolic (a+r, u=rwX,go=) mode, e.g. --chmod a+r:/sys/firmware/dmi/tables/DMI`);
   }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { NodeInitError } from '../errors.js';
 import { readRegularFile, readRootOnlyFile } from '../paths/read.js';
 import type { Flags } from './flags.js';
+import { nearest } from './suggest.js';
 import { envName, OPTIONS, type OptionName, type OptionSpec } from './options.js';
 
 const SETTABLE = (OPTIONS as readonly OptionSpec[]).filter((option) => !option.commandLineOnly);
@@ -33,10 +34,12 @@ export function flagsFromEnv(env: NodeJS.ProcessEnv): Flags {
   const flags: Flags = new Map();
   const byName = new Map(SETTABLE.map((option) => [envName(option), option]));
   for (const [name, value] of Object.entries(env)) {
-    if (!name.startsWith('NODE_INIT_') || OTHER_VARIABLES.has(name) || value === undefined) continue;
+    // Empty means unset: what compose's ${RUN_USER:-} gives when the operator set nothing.
+    if (!name.startsWith('NODE_INIT_') || OTHER_VARIABLES.has(name) || value === undefined || value === '') continue;
     const option = byName.get(name);
     if (!option) {
-      throw new NodeInitError(`unknown variable ${name}; node-init reads ${[...byName.keys(), ...OTHER_VARIABLES].filter((n) => n !== 'NODE_INIT_PLAN_FD' && n !== 'NODE_INIT_ADDON').join(', ')}`);
+      const near = nearest(name, [...byName.keys(), 'NODE_INIT_LOG_LEVEL']);
+      throw new NodeInitError(near === undefined ? `unknown variable ${name}; "node-init --help" lists the NODE_INIT_* variables` : `unknown variable ${name}: did you mean ${near}?`);
     }
     flags.set(option.name as OptionName, flagValues(option, value, name));
   }
