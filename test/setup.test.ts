@@ -188,6 +188,16 @@ describe('conditional start', () => {
     expect((await nodeInit(['--exec', '--default-command', 'echo', '--', 'printf', 'other'])).stdout).toBe('other');
   });
 
+  it('--default-command also goes first when the first argument is no command: a file that is not executable, or a name not on PATH', async () => {
+    const dir = tempDir();
+    const conf = join(dir, 'redis.conf');
+    writeFileSync(conf, 'port 7777\n');
+    expect((await nodeInit(['--exec', '--default-command', 'echo', '--', conf])).stdout).toBe(`${conf}\n`);
+    expect((await nodeInit(['--exec', '--default-command', 'echo', '--', 'no-such-program-here', 'x'])).stdout).toBe('no-such-program-here x\n');
+    // A command found on PATH still runs as it is (docker run IMG bash).
+    expect((await nodeInit(['--exec', '--default-command', 'echo', '--', 'printf', 'bash'])).stdout).toBe('bash');
+  });
+
   it('--only-for: setup and the user switch happen only for the named commands', async () => {
     const dir = tempDir();
     const args = ['--exec', '--user', 'nobody', '--chown', dir, '--only-for', 'redis-server', '--only-for', 'sh', '--'];

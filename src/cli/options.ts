@@ -22,7 +22,7 @@ export const OPTIONS = [
   { name: 'allow-hardlinks', help: 'setup: let --chown and --chmod change regular files that have more than one hard link' },
   { name: 'chmod', value: 'MODE:PATH', repeatable: true, help: 'setup: chmod one path, symbolic (a+r, u=rwX,go=) or octal, e.g. --chmod a+r:/sys/firmware/dmi/tables/DMI' },
   { name: 'socket-group', value: 'PATH', repeatable: true, help: 'setup: the group owning PATH (e.g. /var/run/docker.sock) becomes a supplementary group of the user' },
-  { name: 'default-command', value: 'CMD', help: 'put CMD first when there is no command or the first argument starts with "-"' },
+  { name: 'default-command', value: 'CMD', help: 'put CMD first when there is no command, the first argument starts with "-", or it is no command (a file like redis.conf)' },
   { name: 'only-for', value: 'NAME', repeatable: true, help: 'setup and the user switch happen only when the command\'s basename is NAME; others run as they are' },
   { name: 'cap-add', value: 'CAP', repeatable: true, help: 'with --user: keep capability CAP (e.g. NET_BIND_SERVICE) as an ambient capability; the user gets no other' },
   { name: 'no-new-privs', help: 'set no_new_privs: setuid/setgid bits and file capabilities no longer give the service anything' },

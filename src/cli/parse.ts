@@ -8,6 +8,7 @@ import { parseMode } from '../setup/mode.js';
 import { parseCapability } from '../capabilities.js';
 import { parseSignal } from '../signals.js';
 import { countOn, isOn, mergeFlags, parseArgv, valueOf, valuesOf, type Flags } from './flags.js';
+import { isCommand } from './command.js';
 import { flagsFromConfigFile, flagsFromEnv } from './sources.js';
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
@@ -122,9 +123,15 @@ function setupSettings(flags: Flags, hasUser: boolean): SetupSettings {
   };
 }
 
-/** --default-command goes first when there is no command or the first argument is an option. */
-function finalCommand(command: string[], defaultCommand: string | undefined): string[] {
-  if (defaultCommand !== undefined && (command.length === 0 || (command[0] as string).startsWith('-'))) return [defaultCommand, ...command];
+/**
+ * --default-command goes first when there is no command, when the first argument is an option, or when
+ * it is no command at all (not found on PATH, or a file that is not executable: redis's `IMG app.conf`).
+ */
+function finalCommand(command: string[], defaultCommand: string | undefined, pathVariable: string | undefined): string[] {
+  if (defaultCommand !== undefined) {
+    const first = command[0];
+    if (first === undefined || first.startsWith('-') || (first !== '' && !isCommand(first, pathVariable))) return [defaultCommand, ...command];
+  }
   if (command.length === 0) {
     throw new NodeInitError('no command given: put the command after the options, e.g. node-init --user nobody -- id');
   }
@@ -164,7 +171,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       parentDeathSignal: parentDeathSignal === undefined ? undefined : parseSignal('--pdeathsig', parentDeathSignal),
       capabilities: [...new Set(valuesOf(flags, 'cap-add').map((text) => parseCapability('--cap-add', text)))].sort((a, b) => a - b),
       noNewPrivs: isOn(flags, 'no-new-privs'),
-      command: finalCommand(command, valueOf(flags, 'default-command')),
+      command: finalCommand(command, valueOf(flags, 'default-command'), env.PATH),
       log: logSettings(flags, env, stderrIsTerminal),
     },
   };
