@@ -1,6 +1,6 @@
 // docker/examples/redis: redis on node-init, and the same redis on dumb-init + gosu + a shell entrypoint,
 // through the same checks. Only what node-init adds (no root at all) is checked on its image alone.
-import { chownSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanUpAfterEach, docker, dockerOk, hostDir, IMAGES, inspect, redis, runOnce, startDetached, top, waitForRedis } from './helpers.js';
@@ -57,6 +57,16 @@ describe.each([
     await waitForRedis(name, 7777);
     const server = (await top(name)).find((p) => p.args.startsWith('redis-server'));
     expect(server).toMatchObject({ uid: REDIS_UID, args: 'redis-server *:7777' });
+  });
+
+  it('docker run IMAGE /conf/app.conf: a .conf first goes to redis-server', async () => {
+    const conf = hostDir();
+    chmodSync(conf, 0o755);
+    writeFileSync(join(conf, 'app.conf'), 'port 7778\n', { mode: 0o644 });
+    const name = await startDetached('conf', ['--volume', `${conf}:/conf:ro`], image, ['/conf/app.conf']);
+    await waitForRedis(name, 7778);
+    const server = (await top(name)).find((p) => p.args.startsWith('redis-server'));
+    expect(server).toMatchObject({ uid: REDIS_UID, args: 'redis-server *:7778' });
   });
 
   it('docker run --user 4242:4242 runs redis as 4242, no root anywhere', async () => {

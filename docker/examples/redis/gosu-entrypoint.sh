@@ -3,8 +3,9 @@
 # /data to redis and runs itself again as redis through gosu; as redis it sets the umask and execs.
 set -e
 
-# An option first (`docker run IMAGE --port 7777`) means options for redis-server.
-case $1 in -*) set -- redis-server "$@" ;; esac
+# An option first (`docker run IMAGE --port 7777`) or a file ending in .conf means arguments for
+# redis-server (the official image's rule).
+case $1 in -* | *.conf) set -- redis-server "$@" ;; esac
 
 if [ "$1" = redis-server ] && [ "$(id -u)" = 0 ]; then
   # Follows symlinks: a link in the volume to a root file gets that file chowned (see FACTS).
