@@ -88,7 +88,7 @@ function makePlan(config: Config, log: Logger): Plan {
     parentDeathSignal: config.parentDeathSignal,
     supervise: config.supervise,
     log: config.log,
-    environment: identity === undefined ? new Map() : identityVariables(identity),
+    environment: identity === undefined ? new Map() : identityVariables(identity, config.callerHome),
     switchedLine,
   };
 }

@@ -53,17 +53,22 @@ const rows: Array<[string, string]> = [
 ];
 
 describe('gosu\'s table: node-init --exec --user SPEC', () => {
+  // A uid without a passwd entry (1000 here) keeps the caller's HOME with node-init; gosu gives it "/".
+  const noEntry = (spec: string): boolean => spec.startsWith('1000');
+  const withCallerHome = (line: string): string => line.replace(/\|\/$/, `|${env.HOME}`);
+
   it.each(rows)('%s → %s', async (spec, expected) => {
     const ours = await probeWith('node-init', spec);
     expect(ours.stderr).toBe('');
     expect(ours.code).toBe(0);
-    expect(sortedIds(ours.stdout.trim())).toBe(sortedIds(expected));
+    expect(sortedIds(ours.stdout.trim())).toBe(sortedIds(noEntry(spec) ? withCallerHome(expected) : expected));
   });
 
-  it.each(rows)('%s: gosu on the same files agrees', async (spec) => {
+  it.each(rows)('%s: gosu on the same files agrees (but HOME for a uid without an entry)', async (spec) => {
     const [ours, theirs] = await Promise.all([probeWith('node-init', spec), probeWith('gosu', spec)]);
     expect(theirs.code).toBe(0);
-    expect(sortedIds(ours.stdout.trim())).toBe(sortedIds(theirs.stdout.trim()));
+    const gosu = theirs.stdout.trim();
+    expect(sortedIds(ours.stdout.trim())).toBe(sortedIds(noEntry(spec) ? withCallerHome(gosu) : gosu));
   });
 });
 
@@ -126,9 +131,16 @@ describe('specs that must fail', () => {
 describe('HOME rows of gosu\'s suite', () => {
   it.each([
     ['0', '/root'], ['0:0', '/root'], ['root', '/root'], ['0:root', '/root'], ['root:0', '/root'], ['root:root', '/root'],
-    ['0:1000', '/root'], ['root:1000', '/root'], ['1000:0', '/'], ['1000:root', '/'], ['games', '/usr/games'], ['games:daemon', '/usr/games'],
+    ['0:1000', '/root'], ['root:1000', '/root'], ['1000:0', env.HOME], ['1000:root', env.HOME], ['games', '/usr/games'], ['games:daemon', '/usr/games'],
   ])('%s → HOME=%s', async (spec, home) => {
     const result = await run(withEtc(etc, ['bin/node-init', '--exec', '--user', spec, '--', 'sh', '-c', 'echo "$HOME"']), { env });
     expect(result.stdout).toBe(`${home}\n`);
+  });
+
+  it('a uid without a passwd entry and no HOME (or an empty one) from the caller gets "/"', async () => {
+    for (const home of [undefined, '']) {
+      const result = await run(withEtc(etc, ['bin/node-init', '--exec', '--user', '1000:1000', '--', 'sh', '-c', 'echo "$HOME"']), { env: { LC_ALL: 'C', HOME: home }, cleanEnv: true });
+      expect(result.stdout).toBe('/\n');
+    }
   });
 });

@@ -173,6 +173,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       noNewPrivs: isOn(flags, 'no-new-privs'),
       command: finalCommand(command, valueOf(flags, 'default-command'), env.PATH),
       log: logSettings(flags, env, stderrIsTerminal),
+      callerHome: env.HOME || undefined,
     },
   };
 }
