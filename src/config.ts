@@ -62,6 +62,8 @@ export interface Config {
   supervise: SuperviseSettings;
   /** --pdeathsig: the signal node-init (and, in exec mode, the service) gets when its parent dies. */
   parentDeathSignal: number | undefined;
+  /** Lines for the info log about what the options decided (--user-env without its variables). */
+  notes: string[];
   /** HOME as node-init was started with it (non-empty), for a uid that has no passwd entry. */
   callerHome: string | undefined;
 }

@@ -74,6 +74,7 @@ function prepareUser(config: Config, log: Logger): Identity | undefined {
 }
 
 function makePlan(config: Config, log: Logger): Plan {
+  for (const note of config.notes) log.info(note);
   const identity = prepareUser(config, log);
   const switchedLine = identity === undefined ? undefined : renderLine(config.log, 'info',
     { uid: identity.uid, gid: identity.gid, groups: identity.groups, home: identity.home, capabilities: config.capabilities.map(capabilityName) },

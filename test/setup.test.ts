@@ -157,11 +157,12 @@ describe('stdio the user could not reopen', () => {
 });
 
 describe('--user-from', () => {
-  it('runs the service as the owner of the path; HOME / when the uid has no passwd entry', async () => {
+  it('runs the service as the owner of the path; without a passwd entry, the caller\'s HOME, else /', async () => {
     const dir = tempDir();
     chownSync(dir, 4242, 4343);
-    const result = await nodeInit(['--exec', '--user-from', dir, '--', 'sh', '-c', 'echo $(id -u):$(id -g):$(id -G) $HOME']);
-    expect(result.stdout).toBe('4242:4343:4343 /\n');
+    const argv = ['--exec', '--user-from', dir, '--', 'sh', '-c', 'echo $(id -u):$(id -g):$(id -G) $HOME'];
+    expect((await nodeInit(argv, { env: { HOME: '/work' } })).stdout).toBe('4242:4343:4343 /work\n');
+    expect((await nodeInit(argv, { env: { HOME: '' } })).stdout).toBe('4242:4343:4343 /\n');
   });
 
   it('takes name and HOME from /etc/passwd when the uid has an entry', async () => {
@@ -177,7 +178,7 @@ describe('--user-from', () => {
     symlinkSync('/tmp', join(root, 'link'));
     await refused(['--user-from', join(root, 'link')], `--user-from ${root}/link: ${root}/link is a symlink, and node-init never follows one as root`);
     await refused(['--user-from', '/nonexistent-node-init'], '--user-from /nonexistent-node-init: /nonexistent-node-init does not exist');
-    await refused(['--user', 'nobody', '--user-from', '/tmp'], '--user and --user-from both name the user');
+    await refused(['--user', 'nobody', '--user-from', '/tmp'], '--user, --user-from and --user-env each name the user; give only one');
   });
 });
 
@@ -242,6 +243,46 @@ describe('options from the environment', () => {
     [{ NODE_INIT_CHOWN: '/tmp', NODE_INIT_USER: '' }, '--chown needs --user'],
     [{ NODE_INIT_GRACE_PERIOD: 'soon' }, '--grace-period "soon" is not a duration'],
   ])('%j', (env, message) => refused([], message, env as NodeJS.ProcessEnv));
+});
+
+describe('--user-env: the user from the operator\'s own variables (etcd/kafka RUN_USER, USER_ID/GROUP_ID)', () => {
+  const ids = ['sh', '-c', 'echo "$(id -u):$(id -g) $HOME"'];
+
+  it('RUN_USER=nobody: runs as nobody, with the steps', async () => {
+    const dir = join(tempDir(), 'data');
+    const result = await nodeInit(['--exec', '--user-env', 'RUN_USER', '--mkdir', dir, '--', ...ids], { env: { RUN_USER: 'nobody' } });
+    expect(result.stdout).toBe('65534:65534 /nonexistent\n');
+    expect(statSync(dir).uid).toBe(65534);
+  });
+
+  it.each([['unset', {}], ['empty', { RUN_USER: '' }]])('RUN_USER %s: the command runs as it is, the steps for a user skipped, one info line', async (_, env) => {
+    const dir = tempDir();
+    const result = await nodeInit(['--exec', '-v', '--log-format', 'pretty', '--user-env', 'RUN_USER', '--chown', dir, '--', ...ids], { env: { ...env, HOME: '/root' } });
+    expect(result.stdout).toBe('0:0 /root\n');
+    expect(statSync(dir).uid).toBe(0);
+    expect(result.stderr).toContain(`node-init: RUN_USER is unset or empty: the command runs as it is, without --chown ${dir}\n`);
+    expect(result.code).toBe(0);
+  });
+
+  it('USER_ID:GROUP_ID 1234:1234: that uid and gid, with the HOME the operator set', async () => {
+    const result = await nodeInit(['--exec', '--user-env', 'USER_ID:GROUP_ID', '--', ...ids], { env: { USER_ID: '1234', GROUP_ID: '1234', HOME: '/out' } });
+    expect(result.stdout).toBe('1234:1234 /out\n');
+  });
+
+  it('NODE_INIT_USER_ENV in the image, nothing set at docker run: runs as it is', async () => {
+    const result = await nodeInit(['--exec', '--', ...ids], { env: { NODE_INIT_USER_ENV: 'USER_ID:GROUP_ID', HOME: '/root' } });
+    expect(result.stdout).toBe('0:0 /root\n');
+  });
+
+  it.each([
+    [['--user-env', 'USER_ID:GROUP_ID'], { USER_ID: '1234' }, '--user-env USER_ID:GROUP_ID: GROUP_ID is empty while USER_ID is set; set both, or neither to run the command as it is'],
+    [['--user-env', 'RUN-USER'], {}, '--user-env "RUN-USER" must name one variable (RUN_USER) or two, uid and gid (USER_ID:GROUP_ID)'],
+    [['--user-env', 'RUN_USER', '--user', 'nobody'], {}, '--user, --user-from and --user-env each name the user; give only one'],
+  ])('%j %j: refused', async (flags, env, message) => {
+    const result = await nodeInit(['--log-format', 'pretty', ...flags, '--', 'true'], { env });
+    expect(result.stderr).toBe(`node-init: ${message}\n`);
+    expect(result.code).toBe(125);
+  });
 });
 
 describe('--config FILE', () => {

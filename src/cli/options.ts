@@ -15,6 +15,7 @@ export interface OptionSpec {
 export const OPTIONS = [
   { name: 'user', short: 'u', value: 'SPEC', help: 'run the command as SPEC: name, uid, name:group, uid:gid or :group (read from /etc/passwd and /etc/group)' },
   { name: 'user-from', value: 'PATH', help: 'run the command as the owner (uid:gid) of PATH, e.g. a mounted workspace' },
+  { name: 'user-env', value: 'VAR[:VAR]', help: 'take --user from variable VAR (RUN_USER), or uid:gid from two (USER_ID:GROUP_ID); unset or empty: the command runs as it is, without the steps that need a user' },
   { name: 'group-add', value: 'GROUP', repeatable: true, help: 'add a supplementary group, by name or gid (as docker run --group-add)' },
   { name: 'umask', value: 'MODE', help: 'set the umask (octal, e.g. 0077) for the setup steps and the command' },
   { name: 'mkdir', value: 'PATH', repeatable: true, help: 'setup: create PATH and missing parents, owned by the user, mode from the umask' },

@@ -139,6 +139,35 @@ function finalCommand(command: string[], defaultCommand: string | undefined, pat
   return command;
 }
 
+/**
+ * --user-env VAR or UIDVAR:GIDVAR: the spec from the operator's own variables, read like a flag's value.
+ * Both unset or empty: no user (spec undefined), as the images' scripts do (`[ -n "$RUN_USER" ]`).
+ */
+function userFromEnvironment(flags: Flags, env: NodeJS.ProcessEnv): { spec: string | undefined; names: string } | undefined {
+  const text = valueOf(flags, 'user-env');
+  if (text === undefined) return undefined;
+  const names = text.split(':');
+  if (names.length > 2 || names.some((name) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))) {
+    throw new NodeInitError(`--user-env "${text}" must name one variable (RUN_USER) or two, uid and gid (USER_ID:GROUP_ID)`);
+  }
+  const values = names.map((name) => env[name] ?? '');
+  if (values.every((value) => value === '')) return { spec: undefined, names: names.join(' and ') };
+  if (values.some((value) => value === '')) {
+    throw new NodeInitError(`--user-env ${text}: ${names[values.indexOf('')]} is empty while ${names[values.findIndex((value) => value !== '')]} is set; set both, or neither to run the command as it is`);
+  }
+  return { spec: values.join(':'), names: names.join(' and ') };
+}
+
+/** Without the user --user-env names, the steps that act for a user are skipped: one note says which. */
+function withoutUser(flags: Flags, names: string): string[] {
+  const skipped = (['chown', 'mkdir', 'socket-group', 'group-add', 'cap-add'] as const).flatMap((name) => {
+    const values = valuesOf(flags, name);
+    flags.delete(name);
+    return values.map((value) => `--${name} ${value}`);
+  });
+  return [`${names} ${names.includes(' and ') ? 'are' : 'is'} unset or empty: the command runs as it is${skipped.length > 0 ? `, without ${skipped.join(', ')}` : ''}`];
+}
+
 /** `asRoot`: node-init runs as root, so a config file must be one only root could have written. */
 export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv, stderrIsTerminal: boolean, asRoot: boolean): CliRequest {
   const { flags: argvFlags, command } = parseArgv(argv);
@@ -152,9 +181,13 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   const flags = mergeFlags(fileFlags, envFlags, argvFlags);
 
   const mode = isOn(flags, 'exec') ? 'exec' : 'supervise';
-  const user = valueOf(flags, 'user');
   const userFrom = valueOf(flags, 'user-from');
-  if (user !== undefined && userFrom !== undefined) throw new NodeInitError('--user and --user-from both name the user; give only one');
+  const fromEnv = userFromEnvironment(flags, env);
+  const user = fromEnv?.spec ?? valueOf(flags, 'user');
+  if ([valueOf(flags, 'user'), userFrom, fromEnv].filter((source) => source !== undefined).length > 1) {
+    throw new NodeInitError('--user, --user-from and --user-env each name the user; give only one');
+  }
+  const notes = fromEnv !== undefined && fromEnv.spec === undefined ? withoutUser(flags, fromEnv.names) : [];
   const parentDeathSignal = valueOf(flags, 'pdeathsig');
   return {
     kind: 'run',
@@ -174,6 +207,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       command: finalCommand(command, valueOf(flags, 'default-command'), env.PATH),
       log: logSettings(flags, env, stderrIsTerminal),
       callerHome: env.HOME || undefined,
+      notes,
     },
   };
 }
