@@ -70,4 +70,14 @@ describe('node app image', () => {
     expect(processes.every((p) => p.uid === 4242)).toBe(true);
     expect(await askApp(name)).toEqual({ uid: 4242, gid: 4242, groups: [4242] });
   });
+
+  it('--user-env RUN_USER (the etcd/kafka pattern): with -e RUN_USER=node as node, without it as it is', async () => {
+    const entry = ['--entrypoint', 'node-init'];
+    const args = ['--user-env', 'RUN_USER', '--', 'id', '-u'];
+    const withUser = await runOnce([...entry, '-e', 'RUN_USER=node'], IMAGES.app, args);
+    expect(withUser.stdout.trim()).toBe('1000');
+    const without = await runOnce([...entry, '-e', 'RUN_USER='], IMAGES.app, args);
+    expect(without.stdout.trim()).toBe('0');
+    expect(without.code).toBe(0);
+  });
 });
