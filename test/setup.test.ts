@@ -310,13 +310,15 @@ describe('--config FILE', () => {
   });
 
   it.each([
-    [{ chwon: ['/data'] }, 'unknown key "chwon"'],
+    [{ chwon: ['/data'] }, 'unknown key "chwon"; did you mean "chown"?'],
+    [{ frobnicate: 1 }, 'unknown key "frobnicate"; the keys are the long option names, e.g. "user", "chown"'],
     [{ chown: '/data' }, '"chown" must be an array of strings, not "/data"'],
     [{ user: 4321 }, ''], // a number is a fine uid: not an error
     [{ exec: 'yes' }, '"exec" must be true or false, not "yes"'],
     [{ umask: 77 }, '"umask" must be a string, not 77'],
     [{ help: true }, 'unknown key "help"'],
     ['{"user": ', 'not valid JSON'],
+    ['{\n  "user": "nobody"\n  "chown": []\n}', 'not valid JSON: Expected \',\' or \'}\' after property value'], // and where: test/unit/cli/sources.test.ts
     ['[1, 2]', 'must hold a JSON object'],
   ])('%j', async (data, message) => {
     const file = config(data);

@@ -74,6 +74,19 @@ const MAX_CONFIG_BYTES = 1024 * 1024;
  * Options from a JSON file. `option` is how the user named it (--config or NODE_INIT_CONFIG). Read as
  * root, the file decides what root does, so it must be one only root could have written.
  */
+/**
+ * V8's message with the line and column where the JSON went wrong: Node 20 says only "at position 46",
+ * which nobody can find in a file.
+ */
+export function jsonProblem(text: string, message: string): string {
+  const position = /at position (\d+)/.exec(message);
+  if (position === null || /line \d+ column \d+/.test(message)) return message;
+  const before = text.slice(0, Number(position[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `${message.replace(/ in JSON at position \d+| at position \d+/, '')} at line ${line} column ${column}`;
+}
+
 export function flagsFromConfigFile(given: string, option: string, asRoot: boolean): Flags {
   const path = resolve(given);
   const text = asRoot ? readRootOnlyFile(path, option, MAX_CONFIG_BYTES) : readRegularFile(path, `${option} ${path}`, MAX_CONFIG_BYTES);
@@ -82,7 +95,7 @@ export function flagsFromConfigFile(given: string, option: string, asRoot: boole
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new NodeInitError(`${option} ${path}: not valid JSON (${(error as Error).message})`);
+    throw new NodeInitError(`${option} ${path}: not valid JSON: ${jsonProblem(text, (error as Error).message)}`);
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new NodeInitError(`${option} ${path}: must hold a JSON object like {"user": "redis", "chown": ["/data"]}`);
@@ -90,7 +103,10 @@ export function flagsFromConfigFile(given: string, option: string, asRoot: boole
   const flags: Flags = new Map();
   for (const [key, value] of Object.entries(data)) {
     const spec = SETTABLE.find((candidate) => candidate.name === key && candidate.name !== 'config');
-    if (!spec) throw new NodeInitError(`${option} ${path}: unknown key "${key}"; the keys are the long option names, e.g. "user", "chown"`);
+    if (!spec) {
+      const near = nearest(key, SETTABLE.map((candidate) => candidate.name).filter((name) => name !== 'config'));
+      throw new NodeInitError(`${option} ${path}: unknown key "${key}"; ${near === undefined ? 'the keys are the long option names, e.g. "user", "chown"' : `did you mean "${near}"?`}`);
+    }
     flags.set(spec.name as OptionName, configValues(spec, value, `${option} ${path}: "${key}"`));
   }
   return flags;
