@@ -197,7 +197,7 @@ describe('--chown refusals: one line, exit 125, the service never starts', () =>
   });
 
   it('without --user', async () => {
-    await refused(tempDir(), '--chown needs --user (or --user-from)', []);
+    await refused(tempDir(), '--chown needs a user (--user, --user-from or --user-env)', []);
   });
 
   it('nothing is changed when any --chown is refused, even the valid ones before it', async () => {

@@ -76,7 +76,7 @@ describe('--chmod', () => {
     [['--chmod', 'a+r'], '--chmod "a+r" must be MODE:PATH'],
     [['--chmod', 'a+q:/tmp'], '--chmod "a+q:/tmp" must be MODE:PATH'],
     [['--chmod', '999:/tmp'], '--chmod "999:/tmp" must be MODE:PATH'],
-    [['--chmod', '/data:a+r'], '--chmod "/data:a+r": the mode comes first: --chmod a+r:/data'],
+    [['--chmod', '/data:a+r'], '--chmod "/data:a+r": the mode comes first: a+r:/data'],
     [['--chmod', 'a+r:/etc'], '--chmod /etc: refused, /etc is a system directory'],
     [['--chmod', 'a+r:/nonexistent-node-init'], '--chmod /nonexistent-node-init: it does not exist'],
   ])('bad %j', async (args, message) => refused(['--exec', ...args], message));
@@ -240,8 +240,11 @@ describe('options from the environment', () => {
     [{ NODE_INIT_FROBNICATE: '1' }, 'unknown variable NODE_INIT_FROBNICATE; "node-init --help" lists the NODE_INIT_* variables'],
     [{ NODE_INIT_EXEC: 'maybe' }, 'NODE_INIT_EXEC must be 1/true/yes/on or 0/false/no/off, not "maybe"'],
     // Empty means unset (compose's ${RUN_USER:-}): here, no user at all.
-    [{ NODE_INIT_CHOWN: '/tmp', NODE_INIT_USER: '' }, '--chown needs --user'],
-    [{ NODE_INIT_GRACE_PERIOD: 'soon' }, '--grace-period "soon" is not a duration'],
+    [{ NODE_INIT_CHOWN: '/tmp', NODE_INIT_USER: '' }, 'NODE_INIT_CHOWN needs a user (--user, --user-from or --user-env)'],
+    // Each names what was set: the variable, not a flag nobody typed.
+    [{ NODE_INIT_GRACE_PERIOD: 'soon!' }, 'NODE_INIT_GRACE_PERIOD "soon!" is not a duration'],
+    [{ NODE_INIT_CHMOD: '/data:a+r' }, 'NODE_INIT_CHMOD "/data:a+r": the mode comes first: a+r:/data'],
+    [{ NODE_INIT_EXEC: '1', NODE_INIT_REWRITE: 'TERM:QUIT' }, 'NODE_INIT_REWRITE only applies when node-init supervises the command; remove it or remove NODE_INIT_EXEC'],
   ])('%j', (env, message) => refused([], message, env as NodeJS.ProcessEnv));
 });
 
@@ -302,6 +305,11 @@ describe('--config FILE', () => {
     expect(logLine(result.stderr, 'switched to user daemon')).toBeDefined();
     expect((await nodeInit(['--config', file, '--', 'id', '-un'], { env: { NODE_INIT_USER: 'nobody' } })).stdout).toBe('nobody\n');
     expect((await nodeInit(['--config', file, '--user', 'bin', '--', 'id', '-un'], { env: { NODE_INIT_USER: 'nobody' } })).stdout).toBe('bin\n');
+  });
+
+  it('a bad value is named as the config file\'s key, not as a flag nobody typed', async () => {
+    const file = config({ umask: '999' });
+    await refused(['--config', file], `"umask" in --config ${file} "999" must be an octal mode`);
   });
 
   it('NODE_INIT_CONFIG names it too', async () => {

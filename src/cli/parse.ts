@@ -8,6 +8,10 @@ import { parseMode } from '../setup/mode.js';
 import { parseCapability } from '../capabilities.js';
 import { parseSignal } from '../signals.js';
 import { countOn, isOn, mergeFlags, parseArgv, valueOf, valuesOf, type Flags } from './flags.js';
+import { envName, findLong, type OptionName, type OptionSpec } from './options.js';
+
+/** How a message names an option: as the user set it (flag, NODE_INIT_* variable, or config key). */
+type Label = (name: OptionName) => string;
 import { isCommand } from './command.js';
 import { flagsFromConfigFile, flagsFromEnv } from './sources.js';
 
@@ -37,89 +41,89 @@ export function earlyLogSettings(argv: readonly string[], env: NodeJS.ProcessEnv
   };
 }
 
-function logSettings(flags: Flags, env: NodeJS.ProcessEnv, stderrIsTerminal: boolean): LogSettings {
+function logSettings(flags: Flags, env: NodeJS.ProcessEnv, stderrIsTerminal: boolean, label: Label): LogSettings {
   const settings = earlyLogSettings([], env, stderrIsTerminal);
   if (env.NODE_INIT_LOG_LEVEL) oneOf('NODE_INIT_LOG_LEVEL', env.NODE_INIT_LOG_LEVEL, LOG_LEVELS); // empty means unset
   const verbose = countOn(flags, 'verbose');
   if (verbose > 0) settings.level = verbose > 1 ? 'debug' : 'info';
   const format = valueOf(flags, 'log-format');
-  if (format !== undefined) settings.format = oneOf('--log-format', format, LOG_FORMATS);
+  if (format !== undefined) settings.format = oneOf(label('log-format'), format, LOG_FORMATS);
   return settings;
 }
 
 /** FROM:TO pairs of a repeatable flag. */
-function pairs<T>(flag: string, values: readonly string[], parse: (text: string, side: 'FROM' | 'TO') => T): Map<T, T> {
+function pairs<T>(flag: 'rewrite' | 'exit-code-map', label: Label, values: readonly string[], parse: (text: string, side: 'FROM' | 'TO') => T): Map<T, T> {
   const map = new Map<T, T>();
   for (const value of values) {
     const parts = value.split(':');
-    if (parts.length !== 2) throw new NodeInitError(`--${flag} "${value}" must be FROM:TO, e.g. --${flag} ${flag === 'rewrite' ? 'TERM:QUIT' : '143:0'}`);
+    if (parts.length !== 2) throw new NodeInitError(`${label(flag)} "${value}" must be FROM:TO, e.g. --${flag} ${flag === 'rewrite' ? 'TERM:QUIT' : '143:0'}`);
     map.set(parse(parts[0] as string, 'FROM'), parse(parts[1] as string, 'TO'));
   }
   return map;
 }
 
-function exitCode(text: string): number {
-  if (!/^[0-9]{1,3}$/.test(text) || Number(text) > 255) throw new NodeInitError(`--exit-code-map: "${text}" is not an exit code from 0 to 255`);
+function exitCode(text: string, label: Label): number {
+  if (!/^[0-9]{1,3}$/.test(text) || Number(text) > 255) throw new NodeInitError(`${label('exit-code-map')}: "${text}" is not an exit code from 0 to 255`);
   return Number(text);
 }
 
 /** Seconds ("5", "0.5", "2s") or milliseconds ("500ms"). */
 function duration(flag: string, text: string): number {
   const match = /^([0-9]+(?:\.[0-9]+)?)(ms|s)?$/.exec(text);
-  if (!match) throw new NodeInitError(`--${flag} "${text}" is not a duration; give seconds (5, 0.5, 2s) or milliseconds (500ms)`);
+  if (!match) throw new NodeInitError(`${flag} "${text}" is not a duration; give seconds (5, 0.5, 2s) or milliseconds (500ms)`);
   const ms = Number(match[1]) * (match[2] === 'ms' ? 1 : 1000);
-  if (ms > 2_147_483_647) throw new NodeInitError(`--${flag} "${text}" is too long; the most is 24 days`);
+  if (ms > 2_147_483_647) throw new NodeInitError(`${flag} "${text}" is too long; the most is 24 days`);
   return Math.round(ms);
 }
 
-function superviseSettings(flags: Flags, mode: 'exec' | 'supervise'): SuperviseSettings {
+function superviseSettings(flags: Flags, mode: 'exec' | 'supervise', label: Label): SuperviseSettings {
   if (mode === 'exec') {
     for (const name of ['single-child', 'rewrite', 'grace-period', 'exit-code-map'] as const) {
       if (name === 'single-child' ? isOn(flags, name) : flags.has(name)) {
-        throw new NodeInitError(`--${name} only applies when node-init supervises the command; remove it or remove --exec`);
+        throw new NodeInitError(`${label(name)} only applies when node-init supervises the command; remove it or remove ${label('exec')}`);
       }
     }
   }
   const grace = valueOf(flags, 'grace-period');
   return {
     singleChild: isOn(flags, 'single-child'),
-    rewrite: pairs('rewrite', valuesOf(flags, 'rewrite'), (text, side) => parseSignal('--rewrite', text, side === 'TO')),
-    gracePeriodMs: grace === undefined ? 5000 : duration('grace-period', grace),
-    exitCodeMap: pairs('exit-code-map', valuesOf(flags, 'exit-code-map'), exitCode),
+    rewrite: pairs('rewrite', label, valuesOf(flags, 'rewrite'), (text, side) => parseSignal(label('rewrite'), text, side === 'TO')),
+    gracePeriodMs: grace === undefined ? 5000 : duration(label('grace-period'), grace),
+    exitCodeMap: pairs('exit-code-map', label, valuesOf(flags, 'exit-code-map'), (text) => exitCode(text, label)),
   };
 }
 
 function absolutePath(flag: string, path: string): string {
-  if (!path.startsWith('/')) throw new NodeInitError(`--${flag} "${path}" must be an absolute path, e.g. /data`);
-  if (path.split('/').some((part) => part === '.' || part === '..')) throw new NodeInitError(`--${flag} "${path}" must not contain . or .. parts`);
+  if (!path.startsWith('/')) throw new NodeInitError(`${flag} "${path}" must be an absolute path, e.g. /data`);
+  if (path.split('/').some((part) => part === '.' || part === '..')) throw new NodeInitError(`${flag} "${path}" must not contain . or .. parts`);
   return normalizePath(path);
 }
 
-function chmodStep(value: string): ChmodStep {
+function chmodStep(value: string, flag: string): ChmodStep {
   const colon = value.indexOf(':');
   const mode = colon > 0 ? parseMode(value.slice(0, colon)) : undefined;
   const last = value.lastIndexOf(':');
   if (mode === undefined && value.startsWith('/') && last > 0 && parseMode(value.slice(last + 1)) !== undefined) {
-    throw new NodeInitError(`--chmod "${value}": the mode comes first: --chmod ${value.slice(last + 1)}:${value.slice(0, last)}`);
+    throw new NodeInitError(`${flag} "${value}": the mode comes first: ${value.slice(last + 1)}:${value.slice(0, last)}`);
   }
   if (mode === undefined) {
-    throw new NodeInitError(`--chmod "${value}" must be MODE:PATH with an octal (0644) or symbolic (a+r, u=rwX,go=) mode, e.g. --chmod a+r:/sys/firmware/dmi/tables/DMI`);
+    throw new NodeInitError(`${flag} "${value}" must be MODE:PATH with an octal (0644) or symbolic (a+r, u=rwX,go=) mode, e.g. --chmod a+r:/sys/firmware/dmi/tables/DMI`);
   }
-  return { mode, path: absolutePath('chmod', value.slice(colon + 1)) };
+  return { mode, path: absolutePath(flag, value.slice(colon + 1)) };
 }
 
-function setupSettings(flags: Flags, hasUser: boolean): SetupSettings {
+function setupSettings(flags: Flags, hasUser: boolean, label: Label): SetupSettings {
   const umask = valueOf(flags, 'umask');
-  if (umask !== undefined && !/^0?[0-7]{1,3}$/.test(umask)) throw new NodeInitError(`--umask "${umask}" must be an octal mode from 000 to 0777, e.g. 0077`);
+  if (umask !== undefined && !/^0?[0-7]{1,3}$/.test(umask)) throw new NodeInitError(`${label('umask')} "${umask}" must be an octal mode from 000 to 0777, e.g. 0077`);
   for (const name of ['chown', 'mkdir', 'socket-group'] as const) {
-    if (valuesOf(flags, name).length > 0 && !hasUser) throw new NodeInitError(`--${name} needs --user (or --user-from): it acts for the user the command runs as`);
+    if (valuesOf(flags, name).length > 0 && !hasUser) throw new NodeInitError(`${label(name)} needs a user (--user, --user-from or --user-env): it acts for the user the command runs as`);
   }
   return {
     umask: umask === undefined ? undefined : Number.parseInt(umask, 8),
-    mkdir: valuesOf(flags, 'mkdir').map((path) => absolutePath('mkdir', path)),
-    chown: valuesOf(flags, 'chown').map((path) => absolutePath('chown', path)),
+    mkdir: valuesOf(flags, 'mkdir').map((path) => absolutePath(label('mkdir'), path)),
+    chown: valuesOf(flags, 'chown').map((path) => absolutePath(label('chown'), path)),
     allowHardlinks: isOn(flags, 'allow-hardlinks'),
-    chmod: valuesOf(flags, 'chmod').map(chmodStep),
+    chmod: valuesOf(flags, 'chmod').map((value) => chmodStep(value, label('chmod'))),
   };
 }
 
@@ -143,17 +147,17 @@ function finalCommand(command: string[], defaultCommand: string | undefined, pat
  * --user-env VAR or UIDVAR:GIDVAR: the spec from the operator's own variables, read like a flag's value.
  * Both unset or empty: no user (spec undefined), as the images' scripts do (`[ -n "$RUN_USER" ]`).
  */
-function userFromEnvironment(flags: Flags, env: NodeJS.ProcessEnv): { spec: string | undefined; names: string } | undefined {
+function userFromEnvironment(flags: Flags, env: NodeJS.ProcessEnv, label: Label): { spec: string | undefined; names: string } | undefined {
   const text = valueOf(flags, 'user-env');
   if (text === undefined) return undefined;
   const names = text.split(':');
   if (names.length > 2 || names.some((name) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))) {
-    throw new NodeInitError(`--user-env "${text}" must name one variable (RUN_USER) or two, uid and gid (USER_ID:GROUP_ID)`);
+    throw new NodeInitError(`${label('user-env')} "${text}" must name one variable (RUN_USER) or two, uid and gid (USER_ID:GROUP_ID)`);
   }
   const values = names.map((name) => env[name] ?? '');
   if (values.every((value) => value === '')) return { spec: undefined, names: names.join(' and ') };
   if (values.some((value) => value === '')) {
-    throw new NodeInitError(`--user-env ${text}: ${names[values.indexOf('')]} is empty while ${names[values.findIndex((value) => value !== '')]} is set; set both, or neither to run the command as it is`);
+    throw new NodeInitError(`${label('user-env')} ${text}: ${names[values.indexOf('')]} is empty while ${names[values.findIndex((value) => value !== '')]} is set; set both, or neither to run the command as it is`);
   }
   return { spec: values.join(':'), names: names.join(' and ') };
 }
@@ -179,10 +183,13 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   const configOption = configFromArgv === undefined ? 'NODE_INIT_CONFIG' : '--config';
   const fileFlags = configFile === undefined ? new Map() : flagsFromConfigFile(configFile, configOption, asRoot);
   const flags = mergeFlags(fileFlags, envFlags, argvFlags);
+  // What the user actually set, for the messages: --chown, NODE_INIT_CHOWN or the config file's "chown".
+  const label: Label = (name) =>
+    argvFlags.has(name) ? `--${name}` : envFlags.has(name) ? envName(findLong(name) as OptionSpec) : fileFlags.has(name) ? `"${name}" in ${configOption} ${configFile}` : `--${name}`;
 
   const mode = isOn(flags, 'exec') ? 'exec' : 'supervise';
   const userFrom = valueOf(flags, 'user-from');
-  const fromEnv = userFromEnvironment(flags, env);
+  const fromEnv = userFromEnvironment(flags, env, label);
   const user = fromEnv?.spec ?? valueOf(flags, 'user');
   if ([valueOf(flags, 'user'), userFrom, fromEnv].filter((source) => source !== undefined).length > 1) {
     throw new NodeInitError('--user, --user-from and --user-env each name the user; give only one');
@@ -194,18 +201,18 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     config: {
       mode,
       user,
-      userFrom: userFrom === undefined ? undefined : absolutePath('user-from', userFrom),
+      userFrom: userFrom === undefined ? undefined : absolutePath(label('user-from'), userFrom),
       onlyFor: valuesOf(flags, 'only-for'),
       groupAdd: valuesOf(flags, 'group-add'),
-      socketGroups: valuesOf(flags, 'socket-group').map((path) => absolutePath('socket-group', path)),
+      socketGroups: valuesOf(flags, 'socket-group').map((path) => absolutePath(label('socket-group'), path)),
       configFile: configFile === undefined ? undefined : resolve(configFile),
-      setup: setupSettings(flags, user !== undefined || userFrom !== undefined),
-      supervise: superviseSettings(flags, mode),
-      parentDeathSignal: parentDeathSignal === undefined ? undefined : parseSignal('--pdeathsig', parentDeathSignal),
-      capabilities: [...new Set(valuesOf(flags, 'cap-add').map((text) => parseCapability('--cap-add', text)))].sort((a, b) => a - b),
+      setup: setupSettings(flags, user !== undefined || userFrom !== undefined, label),
+      supervise: superviseSettings(flags, mode, label),
+      parentDeathSignal: parentDeathSignal === undefined ? undefined : parseSignal(label('pdeathsig'), parentDeathSignal),
+      capabilities: [...new Set(valuesOf(flags, 'cap-add').map((text) => parseCapability(label('cap-add'), text)))].sort((a, b) => a - b),
       noNewPrivs: isOn(flags, 'no-new-privs'),
       command: finalCommand(command, valueOf(flags, 'default-command'), env.PATH),
-      log: logSettings(flags, env, stderrIsTerminal),
+      log: logSettings(flags, env, stderrIsTerminal, label),
       callerHome: env.HOME || undefined,
       notes,
     },
