@@ -1,11 +1,9 @@
-// Exit codes node-init itself can end with. The service's own codes (0-255) pass through unchanged.
+// The exit code the planner ends with when it fails. The service's own codes (0-255) pass through
+// unchanged; 126 and 127 (a command that cannot be executed, or is not found) are PID 1's
+// (native/src/pid1/service.c).
 export const ExitCode = {
   /** node-init's own failure: bad flags, unknown user, a failed setup step or drop (Docker's "runner failed"). */
   NodeInitFailed: 125,
-  /** The command was found but could not be executed. */
-  CannotExecute: 126,
-  /** The command was not found. */
-  NotFound: 127,
 } as const;
 
 /** A failure node-init reports as one line and ends with; never shown as a stack trace. */
