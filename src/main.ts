@@ -56,14 +56,8 @@ function prepareUser(config: Config, log: Logger): Identity | undefined {
     return undefined;
   }
   const target = resolveTarget({ user: config.user, userFrom: config.userFrom, groupAdd: config.groupAdd, socketGroups: config.socketGroups }, runningAs.uid, log);
-  if (target === undefined) {
-    if (config.groupAdd.length > 0) throw new NodeInitError('--group-add needs --user: name the user the groups are added to');
-    if (config.capabilities.length > 0) {
-      throw new NodeInitError('--cap-add needs --user: it keeps a capability across the switch to a non-root user; name that user');
-    }
-  } else {
-    checkCapAdd(target, config.capabilities);
-  }
+  // (--group-add and --cap-add without a user were refused by the CLI stage.)
+  if (target !== undefined) checkCapAdd(target, config.capabilities);
   // Without a user only --chmod can act (the others need one): otherwise there is nothing to check.
   if (target !== undefined || config.setup.chmod.length > 0) {
     const held = heldCapabilities();

@@ -65,7 +65,7 @@ describe('--cap-add mistakes: one line, exit 125, nothing started', () => {
     [['--user', 'nobody', '--cap-add', ''], '--cap-add: "" is not a capability'],
     [['--user', 'nobody', '--cap-add', 'SETUID'], '--cap-add SETUID: refused, it could switch back to uid 0, so the service would be root again in all but name'],
     [['--user', 'nobody', '--cap-add', 'setgid'], '--cap-add setgid: refused, it could switch back to gid 0'],
-    [['--cap-add', 'NET_BIND_SERVICE'], '--cap-add needs --user: it keeps a capability across the switch to a non-root user; name that user'],
+    [['--cap-add', 'NET_BIND_SERVICE'], '--cap-add needs a user (--user, --user-from or --user-env): it keeps a capability across the switch to a non-root user; name that user'],
     [['--user', 'root', '--cap-add', 'NET_BIND_SERVICE'], '--cap-add is for a non-root user, and the --user given is uid 0'],
     [['--user', '0:0', '--cap-add', 'NET_BIND_SERVICE'], '--cap-add is for a non-root user, and the --user given is uid 0'],
   ])('%j', async (flags, message) => {

@@ -243,6 +243,7 @@ describe('options from the environment', () => {
     [{ NODE_INIT_CHOWN: '/tmp', NODE_INIT_USER: '' }, 'NODE_INIT_CHOWN needs a user (--user, --user-from or --user-env)'],
     // Each names what was set: the variable, not a flag nobody typed.
     [{ NODE_INIT_GRACE_PERIOD: 'soon!' }, 'NODE_INIT_GRACE_PERIOD "soon!" is not a duration'],
+    [{ NODE_INIT_GROUP_ADD: 'daemon' }, 'NODE_INIT_GROUP_ADD needs a user (--user, --user-from or --user-env): name the user the groups are added to'],
     [{ NODE_INIT_CHMOD: '/data:a+r' }, 'NODE_INIT_CHMOD "/data:a+r": the mode comes first: a+r:/data'],
     [{ NODE_INIT_EXEC: '1', NODE_INIT_REWRITE: 'TERM:QUIT' }, 'NODE_INIT_REWRITE only applies when node-init supervises the command; remove it or remove NODE_INIT_EXEC'],
   ])('%j', (env, message) => refused([], message, env as NodeJS.ProcessEnv));

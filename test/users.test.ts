@@ -128,6 +128,6 @@ describe('through the binary, with the files over /etc', () => {
   it('--group-add without --user is an error', async () => {
     const result = await nodeInit(['--exec', '--group-add', 'video', '--', 'true']);
     expect(result.code).toBe(125);
-    expect(result.stderr).toContain('--group-add needs --user');
+    expect(result.stderr).toContain('--group-add needs a user (--user, --user-from or --user-env): name the user the groups are added to');
   });
 });

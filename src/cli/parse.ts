@@ -115,8 +115,10 @@ function chmodStep(value: string, flag: string): ChmodStep {
 function setupSettings(flags: Flags, hasUser: boolean, label: Label): SetupSettings {
   const umask = valueOf(flags, 'umask');
   if (umask !== undefined && !/^0?[0-7]{1,3}$/.test(umask)) throw new NodeInitError(`${label('umask')} "${umask}" must be an octal mode from 000 to 0777, e.g. 0077`);
-  for (const name of ['chown', 'mkdir', 'socket-group'] as const) {
-    if (valuesOf(flags, name).length > 0 && !hasUser) throw new NodeInitError(`${label(name)} needs a user (--user, --user-from or --user-env): it acts for the user the command runs as`);
+  const why = { chown: 'it acts for the user the command runs as', mkdir: 'it acts for the user the command runs as', 'socket-group': 'it adds a group to the user the command runs as',
+    'group-add': 'name the user the groups are added to', 'cap-add': 'it keeps a capability across the switch to a non-root user; name that user' } as const;
+  for (const name of ['chown', 'mkdir', 'socket-group', 'group-add', 'cap-add'] as const) {
+    if (valuesOf(flags, name).length > 0 && !hasUser) throw new NodeInitError(`${label(name)} needs a user (--user, --user-from or --user-env): ${why[name]}`);
   }
   return {
     umask: umask === undefined ? undefined : Number.parseInt(umask, 8),
