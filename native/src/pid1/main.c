@@ -123,6 +123,8 @@ static int run_plan(const plan *p, pid_t parent_at_start) {
   }
   environ = env;
   if (p->exec_mode) {
+    int stop = take_pending_signals();
+    if (stop) return 128 + stop;
     if (log_enabled(LOG_INFO)) {
       char argv[8192];
       log_record(LOG_INFO, (log_field[]){{"argv", log_json_strings(argv, sizeof argv, p->argv), 1}}, 1, "exec");

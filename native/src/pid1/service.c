@@ -184,7 +184,7 @@ pid_t start_service(const service_spec *spec, int *exit_code) {
 // during the drop) would then hit PID 1 with its default action: dropped by the kernel for a namespace's
 // PID 1, or killing node-init before the service starts. A stop (TERM, INT, QUIT) ends node-init as it
 // would have ended the planner; any other is said and dropped: there is no service yet to get it.
-static int take_pending_signals(void) {
+int take_pending_signals(void) {
   sigset_t all;
   sigfillset(&all);
   struct timespec now = {0, 0};
@@ -203,8 +203,6 @@ static int take_pending_signals(void) {
 }
 
 int exec_service(char **argv) {
-  int stop = take_pending_signals();
-  if (stop) return 128 + stop;
   if (!leads_session()) {
     int err = leave_controlling_terminal();
     if (err != 0) {

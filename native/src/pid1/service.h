@@ -14,6 +14,9 @@ typedef struct {
 // Before the service can look, PID 1 has left its working directory (it never keeps a mount busy) and
 // closed every fd it passed on: the service starts in PID 1's former working directory with them.
 pid_t start_service(const service_spec *spec, int *exit_code);
+// Exec mode, right before the exec: the signals that arrived since the plan. A stop (TERM, INT, QUIT):
+// returns it, and node-init ends with 128+N; others are logged and dropped. 0 when no stop came.
+int take_pending_signals(void);
 // Exec mode: the service replaces PID 1 (same pid), with a clean signal state and no terminal of a
 // session PID 1 does not lead. Returns only on failure: node-init's exit code, after one log line.
 int exec_service(char **argv);
