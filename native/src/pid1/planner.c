@@ -14,11 +14,9 @@
 //   the service, with their flags (Node would have made 0-15 close-on-exec and blocking).
 #include "planner.h"
 
-#include <dirent.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -104,10 +102,6 @@ static char **planner_environment(const char *addon) {
   }
   return env;
 }
-
-#ifndef SYS_close_range
-#define SYS_close_range 436
-#endif
 
 // In the forked child: fd 3 becomes the plan's write end, nothing else above 2 stays open, then Node.
 static void exec_planner(const char *node, char **args, char **env, int plan_fd, const sigset_t *original_mask) {

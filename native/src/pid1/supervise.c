@@ -181,11 +181,12 @@ int supervise(char **argv, const supervise_settings *settings) {
     int status, service_ended = 0;
     pid_t pid;
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+      if (pid != child && !log_enabled(LOG_INFO)) continue;  // no line to build: reaping stays cheap
       char how[48], number[16];
       describe_end(status, how, sizeof how);
       snprintf(number, sizeof number, "%d", (int)pid);
       if (pid != child) {
-        if (log_enabled(LOG_INFO)) log_record(LOG_INFO, (log_field[]){{"pid", number, 1}}, 1, "reaped %d (%s)", (int)pid, how);
+        log_record(LOG_INFO, (log_field[]){{"pid", number, 1}}, 1, "reaped %d (%s)", (int)pid, how);
         continue;
       }
       service_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
